@@ -1,0 +1,185 @@
+"""The `kinerja` command line. Command names and CSV columns are a contract: keep them stable."""
+
+import csv
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+
+from kinerja.config import get_settings
+from kinerja.db import get_engine, new_session
+from kinerja.ikm import UNSUR
+from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
+from kinerja.laporan import (
+    ANGGARAN_COLUMNS,
+    CAPAIAN_COLUMNS,
+    INDIKATOR_COLUMNS,
+    anggaran_rows,
+    compute_capaian_tahun,
+    indikator_rows,
+)
+from kinerja.models import Instansi
+from kinerja.penilaian import save_survei_ikm
+from kinerja.queries import NotFound, get_instansi, list_tahun, load_tahunan
+from kinerja.realisasi import ValidationError, save_realisasi, save_realisasi_anggaran
+from kinerja.seed import SeedError, init_database
+
+app = typer.Typer(help="Kinerja: Perjanjian Kinerja, realisasi dan capaian.", no_args_is_help=True)
+import_app = typer.Typer(help="Impor realisasi, realisasi anggaran atau survei IKM dari berkas CSV.")
+export_app = typer.Typer(help="Ekspor capaian kinerja.")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+
+Tahun = Annotated[int | None, typer.Option(help="Tahun perjanjian kinerja (bawaan: tahun terbaru).")]
+InstansiOpt = Annotated[str | None, typer.Option(help="Kode instansi (wajib bila ada lebih dari satu).")]
+Format = Annotated[str, typer.Option("--format", help="Format keluaran: csv.")]
+
+
+def _fail(problems: list[str], code: int = 1) -> None:
+    for p in problems:
+        typer.echo(p, err=True)
+    raise typer.Exit(code)
+
+
+def _engine() -> Engine:
+    engine = get_engine()
+    try:
+        init_database(engine, get_settings().data_dir)
+    except SeedError as e:
+        _fail(e.problems, 2)
+    return engine
+
+
+@contextmanager
+def _context(instansi: str | None, tahun: int | None) -> Iterator[tuple[Engine, Instansi, int]]:
+    """Open the database and resolve the office and year, failing with a clear message."""
+    engine = _engine()
+    with new_session(engine) as session:
+        try:
+            office = get_instansi(session, instansi)
+            years = list_tahun(session, office.id)
+        except NotFound as e:
+            _fail([str(e)], 2)
+    if tahun is None:
+        tahun = years[0] if years else None
+    if tahun not in years:
+        _fail([f"tidak ada perjanjian kinerja tahun {tahun} untuk {office.nama}"], 2)
+    try:
+        yield engine, office, tahun
+    except ValidationError as e:
+        _fail(e.problems)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt != "csv":
+        _fail([f"format '{fmt}' tidak dikenal; gunakan csv"], 2)
+
+
+def number(value: object) -> str:
+    """Write a number with a '.' decimal point and at least 2 decimals; empty for none."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    d = Decimal(value).quantize(Decimal("0.0001"))
+    text = f"{d:f}".rstrip("0")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def _write_csv(columns: list[str], rows: list[dict[str, object]]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: number(v) if isinstance(v, Decimal) else v for k, v in row.items()})
+
+
+@app.command()
+def init() -> None:
+    """Buat atau migrasikan basis data dan muat data PK dari folder data/ (aman diulang)."""
+    try:
+        done = init_database(get_engine(), get_settings().data_dir)
+    except SeedError as e:
+        _fail(e.problems, 2)
+    for line in done:
+        typer.echo(line)
+    typer.echo(f"Basis data siap: {get_engine().url.render_as_string(hide_password=True)}")
+
+
+@app.command()
+def indikator(tahun: Tahun = None, format: Format = "csv", instansi: InstansiOpt = None) -> None:
+    """Daftar indikator: satu baris per indikator per perjanjian."""
+    _check_format(format)
+    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
+        _write_csv(INDIKATOR_COLUMNS, indikator_rows(load_tahunan(session, office, year)))
+
+
+@app.command()
+def anggaran(tahun: Tahun = None, format: Format = "csv", instansi: InstansiOpt = None) -> None:
+    """Pohon anggaran: program, kegiatan dan sub kegiatan dengan pagunya."""
+    _check_format(format)
+    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
+        _write_csv(ANGGARAN_COLUMNS, anggaran_rows(load_tahunan(session, office, year)))
+
+
+FileArg = Annotated[Path, typer.Argument(help="Berkas CSV.")]
+
+
+@import_app.command("realisasi")
+def import_realisasi(file: FileArg, tahun: Tahun = None, instansi: InstansiOpt = None) -> None:
+    """Impor realisasi bulanan: kolom kode,bulan,nilai,pembilang,penyebut,keterangan."""
+    with _context(instansi, tahun) as (engine, office, year):
+        entries = parse_realisasi_csv(read_file(file), file.name)
+        written = save_realisasi(engine, instansi_id=office.id, tahun=year, entries=entries, oleh="cli")
+        typer.echo(f"{len(entries)} baris diperiksa, {written} bulan disimpan untuk tahun {year}.")
+
+
+@import_app.command("anggaran")
+def import_anggaran(file: FileArg, tahun: Tahun = None, instansi: InstansiOpt = None) -> None:
+    """Impor realisasi anggaran bulanan per sub kegiatan: kolom kode,bulan,realisasi (Rupiah)."""
+    with _context(instansi, tahun) as (engine, office, year):
+        entries = parse_anggaran_csv(read_file(file), file.name)
+        written = save_realisasi_anggaran(engine, instansi_id=office.id, tahun=year, entries=entries)
+        typer.echo(f"{len(entries)} baris diperiksa, {written} bulan disimpan untuk tahun {year}.")
+
+
+@import_app.command("ikm")
+def import_ikm(
+    file: FileArg,
+    tahun: Annotated[int, typer.Option(help="Tahun survei.")],
+    bulan: Annotated[int, typer.Option(help="Bulan survei (1-12): bulan realisasi IKM.")],
+    instansi: InstansiOpt = None,
+) -> None:
+    """Impor jawaban survei kepuasan (SKM): satu responden per baris, kolom u1..u9 berisi 1-4."""
+    with _context(instansi, tahun) as (engine, office, year):
+        answers = parse_ikm_csv(read_file(file), file.name)
+        hasil = save_survei_ikm(engine, instansi_id=office.id, tahun=year, bulan=bulan, answers=answers,
+                                judul=file.name)
+        for i, (nama, nrr) in enumerate(zip(UNSUR, hasil.nrr, strict=True), start=1):
+            typer.echo(f"U{i} {nama}: NRR {number(Decimal(nrr.numerator) / nrr.denominator) if nrr else '-'}")
+        mutu, kinerja = hasil.mutu or ("", "")
+        typer.echo(f"Responden: {hasil.responden}")
+        typer.echo(f"IKM: {number(hasil.nilai)}")
+        typer.echo(f"Mutu pelayanan: {mutu} ({kinerja})")
+
+
+@export_app.command("capaian")
+def export_capaian(
+    tahun: Tahun = None,
+    triwulan: Annotated[int, typer.Option(min=1, max=4, help="Capaian s.d. triwulan (1-4).")] = 4,
+    format: Format = "csv",
+    instansi: InstansiOpt = None,
+) -> None:
+    """Capaian s.d. triwulan: satu baris per indikator per perjanjian."""
+    _check_format(format)
+    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
+        _write_csv(CAPAIAN_COLUMNS, compute_capaian_tahun(session, office, year, triwulan).rows())
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,38 @@
+"""Indonesian formats (1.234.567,89; Rp 3.006.467.857; Januari; Triwulan IV) via Babel."""
+
+from decimal import Decimal
+
+from babel.dates import get_month_names
+from babel.numbers import format_decimal
+
+LOCALE = "id_ID"
+BULAN = {k: str(v) for k, v in get_month_names("wide", locale=LOCALE).items()}
+ROMAWI = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def format_angka(value: Decimal | float | int | None, min_dec: int = 0, max_dec: int = 2) -> str:
+    """Format a number the Indonesian way ('1.234,5'); empty string for no value."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * min_dec + "#" * (max_dec - min_dec) if max_dec else "")
+    return format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=True)
+
+
+def format_persen(value: Decimal | float | None) -> str:
+    """Format a percentage with two decimals ('87,50 %'); empty string for no value."""
+    return "" if value is None else f"{format_angka(value, 2, 2)} %"
+
+
+def format_rupiah(value: int | Decimal | None) -> str:
+    """Format whole Rupiah ('Rp 3.006.467.857'); empty string for no value."""
+    return "" if value is None else f"Rp {format_angka(value, 0, 0)}"
+
+
+def nama_bulan(bulan: int) -> str:
+    """Return the Indonesian month name (1 -> 'Januari')."""
+    return BULAN[bulan]
+
+
+def nama_triwulan(triwulan: int) -> str:
+    """Return 'Triwulan I'..'Triwulan IV'."""
+    return f"Triwulan {ROMAWI[triwulan]}"

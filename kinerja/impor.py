@@ -1,0 +1,163 @@
+"""Read realisations, budget realisations and IKM answers from CSV files, validated whole."""
+
+import csv
+import io
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from kinerja.realisasi import EntriAnggaran, EntriRealisasi, ValidationError
+
+REALISASI_COLUMNS = ["kode", "bulan", "nilai", "pembilang", "penyebut", "keterangan"]
+ANGGARAN_COLUMNS = ["kode", "bulan", "realisasi"]
+IKM_COLUMNS = [f"u{i}" for i in range(1, 10)]
+
+
+def read_table(data: bytes, name: str) -> tuple[list[str], list[dict[str, str]]]:
+    """Decode a CSV (UTF-8, comma or semicolon as Excel writes it) into header and rows."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError([f"{name}: bukan berkas teks CSV (UTF-8)"]) from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    rows = [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    return header, rows
+
+
+def check_columns(header: Sequence[str], required: Sequence[str], optional: Sequence[str], name: str) -> None:
+    """Refuse a file whose header lacks a required column or has an unknown one."""
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in required and c not in optional]
+    problems = []
+    if missing:
+        problems.append(f"{name}: kolom wajib tidak ada: {', '.join(missing)}")
+    if unknown:
+        problems.append(f"{name}: kolom tidak dikenal: {', '.join(unknown)}")
+    if problems:
+        problems.append(f"{name}: kolom yang benar: {', '.join(list(required) + list(optional))}")
+        raise ValidationError(problems)
+
+
+def parse_angka(text: str, what: str, where: str, problems: list[str]) -> Decimal | None:
+    """Parse a number written with '.' or ',' as the decimal mark; record a problem if it is not one."""
+    text = text.strip()
+    if not text:
+        return None
+    normalized = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    try:
+        value = Decimal(normalized)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        problems.append(f"{where}: {what} '{text}' bukan angka")
+        return None
+    return value
+
+
+def parse_bulat(text: str, what: str, where: str, problems: list[str]) -> int | None:
+    """Parse a whole number; record a problem if it is not one."""
+    value = parse_angka(text, what, where, problems)
+    if value is None:
+        if not text.strip():
+            problems.append(f"{where}: {what} harus diisi")
+        return None
+    if value != value.to_integral_value():
+        problems.append(f"{where}: {what} '{text}' harus bilangan bulat")
+        return None
+    return int(value)
+
+
+def parse_realisasi_csv(data: bytes, name: str = "berkas") -> list[EntriRealisasi]:
+    """Parse `kode,bulan,nilai,pembilang,penyebut,keterangan` rows; raise ValidationError."""
+    header, rows = read_table(data, name)
+    check_columns(header, REALISASI_COLUMNS[:5], ["keterangan"], name)
+    problems: list[str] = []
+    entries = []
+    for n, row in enumerate(rows, start=2):
+        where = f"{name} baris {n}"
+        if not any(row.values()):
+            continue
+        bulan = parse_bulat(row["bulan"], "bulan", where, problems)
+        nilai = parse_angka(row["nilai"], "nilai", where, problems)
+        pembilang = parse_angka(row["pembilang"], "pembilang", where, problems)
+        penyebut = parse_angka(row["penyebut"], "penyebut", where, problems)
+        if not row["kode"]:
+            problems.append(f"{where}: kode harus diisi")
+        entries.append(EntriRealisasi(
+            kode=row["kode"], bulan=bulan if bulan is not None else 0, nilai=nilai, pembilang=pembilang,
+            penyebut=penyebut, keterangan=row.get("keterangan", ""), lokasi=where,
+        ))
+    if problems:
+        raise ValidationError(problems)
+    if not entries:
+        raise ValidationError([f"{name}: tidak ada baris data"])
+    return entries
+
+
+def parse_anggaran_csv(data: bytes, name: str = "berkas") -> list[EntriAnggaran]:
+    """Parse `kode,bulan,realisasi` rows (whole Rupiah); raise ValidationError."""
+    header, rows = read_table(data, name)
+    check_columns(header, ANGGARAN_COLUMNS, ["keterangan"], name)
+    problems: list[str] = []
+    entries = []
+    for n, row in enumerate(rows, start=2):
+        where = f"{name} baris {n}"
+        if not any(row.values()):
+            continue
+        bulan = parse_bulat(row["bulan"], "bulan", where, problems)
+        rupiah = parse_bulat(row["realisasi"], "realisasi", where, problems)
+        entries.append(EntriAnggaran(
+            kode=row["kode"], bulan=bulan if bulan is not None else 0, realisasi=rupiah,
+            keterangan=row.get("keterangan", ""), lokasi=where,
+        ))
+    if problems:
+        raise ValidationError(problems)
+    if not entries:
+        raise ValidationError([f"{name}: tidak ada baris data"])
+    return entries
+
+
+def parse_ikm_csv(data: bytes, name: str = "berkas") -> list[list[int | None]]:
+    """Parse one respondent per row, columns u1..u9 with answers 1-4 (blank = not answered)."""
+    header, rows = read_table(data, name)
+    check_columns(header, IKM_COLUMNS, ["responden", "no"], name)
+    return check_jawaban([[row[c] for c in IKM_COLUMNS] for row in rows], name)
+
+
+def check_jawaban(rows: Sequence[Sequence[object]], name: str) -> list[list[int | None]]:
+    """Validate answers (1-4 or blank) row by row; raise ValidationError naming row and unsur."""
+    problems: list[str] = []
+    answers = []
+    for n, row in enumerate(rows, start=2):
+        parsed: list[int | None] = []
+        for i, raw in enumerate(row, start=1):
+            text = "" if raw is None else str(raw).strip()
+            if text.endswith(".0"):
+                text = text[:-2]
+            if not text:
+                parsed.append(None)
+            elif text in ("1", "2", "3", "4"):
+                parsed.append(int(text))
+            else:
+                problems.append(f"{name} baris {n}, u{i}: jawaban harus 1, 2, 3 atau 4, bukan '{text}'")
+                parsed.append(None)
+        if all(a is None for a in parsed) and not any(f"baris {n}," in p for p in problems):
+            continue  # an empty line, not a respondent
+        answers.append(parsed)
+    if problems:
+        raise ValidationError(problems)
+    if not answers:
+        raise ValidationError([f"{name}: tidak ada jawaban responden"])
+    return answers
+
+
+def read_file(path: Path) -> bytes:
+    """Read a file, with an Indonesian message when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise ValidationError([f"{path}: tidak bisa dibaca ({e.strerror})"]) from None

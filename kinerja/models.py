@@ -1,0 +1,282 @@
+"""Tables of an office's Perjanjian Kinerja, its realisations, surveys, users and audit trail.
+
+Identity and versioned values are kept apart so that a PK Perubahan never rewrites what was
+reported under the earlier version:
+- an `Indikator` and an `Anggaran` node exist once per office and year; realisations hang on them;
+- a `Versi` (PK Awal, PK Perubahan 1, ...) holds the values that a revision may change: the
+  agreements (`Perjanjian`, `BarisPK`), the targets (`Target`) and the budget (`Pagu`), each in
+  force from `Versi.berlaku_bulan` until the next version.
+Every row belongs to one `Instansi` (directly or through its parent), so one PostgreSQL database can
+hold every kecamatan of a kabupaten.
+"""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Realisations and targets keep 4 decimals: enough for scores (87,5) and percentages.
+DIGITS = 20
+DECIMALS = 4
+
+
+def now_utc() -> datetime:
+    """Return the current time, timezone-aware (stored as UTC)."""
+    return datetime.now(UTC)
+
+
+def _decimal(nullable: bool = True, **kw: object) -> Decimal | None:
+    return Field(default=None, max_digits=DIGITS, decimal_places=DECIMALS, nullable=nullable, **kw)
+
+
+def _text(default: str = "") -> str:
+    return Field(default=default, sa_column=Column(Text, nullable=False, default=default))
+
+
+class Instansi(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kode: str = Field(unique=True, max_length=40)
+    nama: str
+    kabupaten: str
+    tempat: str = ""  # where agreements are signed, e.g. "LUWU TIMUR"
+    demo: bool = False  # filled by `kinerja demo`: the app shows a DEMO banner
+
+
+class Unit(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("instansi_id", "kode"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    kode: str = Field(max_length=40)
+    nama: str
+    jenis: str  # pimpinan | sekretariat | seksi | subbag
+    induk_id: int | None = Field(default=None, foreign_key="unit.id")
+    urutan: int = 0
+
+
+class Pejabat(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("instansi_id", "kode"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    kode: str = Field(max_length=40)
+    nama: str
+    nip: str = ""
+    jabatan: str
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+
+
+class Versi(SQLModel, table=True):
+    """One version of a year's agreements: PK Awal (nomor 0), PK Perubahan 1, 2..."""
+
+    __table_args__ = (UniqueConstraint("instansi_id", "tahun", "nomor"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    tahun: int = Field(index=True)
+    nomor: int = 0
+    nama: str
+    tanggal: date
+    berlaku_bulan: int = 1  # first month in which this version's targets apply
+    status: str = "terbit"  # draf | terbit
+    keterangan: str = _text()
+
+
+class Perjanjian(SQLModel, table=True):
+    """The agreement of one unit within one version, signed by two officials."""
+
+    __table_args__ = (UniqueConstraint("versi_id", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    versi_id: int = Field(foreign_key="versi.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    pihak_pertama_id: int = Field(foreign_key="pejabat.id")
+    pihak_kedua_id: int = Field(foreign_key="pejabat.id")
+    tanggal: date
+
+
+class Anggaran(SQLModel, table=True):
+    """A node of the budget tree: program, kegiatan or sub_kegiatan."""
+
+    __table_args__ = (UniqueConstraint("instansi_id", "tahun", "kode"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    tahun: int = Field(index=True)
+    kode: str = Field(max_length=60)
+    tingkat: str  # program | kegiatan | sub_kegiatan
+    induk_id: int | None = Field(default=None, foreign_key="anggaran.id")
+    nama: str = _text()
+    unit_id: int = Field(foreign_key="unit.id")
+    urutan: int = 0
+
+
+class Pagu(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("anggaran_id", "versi_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    anggaran_id: int = Field(foreign_key="anggaran.id", index=True)
+    versi_id: int = Field(foreign_key="versi.id", index=True)
+    pagu: int = Field(sa_type=BigInteger)
+
+
+class Indikator(SQLModel, table=True):
+    """One indicator of one year; shared by every agreement that lists it."""
+
+    __table_args__ = (UniqueConstraint("instansi_id", "tahun", "kode"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    tahun: int = Field(index=True)
+    kode: str = Field(max_length=60)
+    nama: str = _text()
+    satuan: str
+    polaritas: str = "positif"  # positif | negatif
+    agregasi: str = "jumlah"  # jumlah | rata_rata | terakhir
+    jenis: str = "tunggal"  # tunggal | rasio
+    sumber: str = "input"  # input | turunan | anggaran
+    anggaran_id: int | None = Field(default=None, foreign_key="anggaran.id")
+    unit_id: int = Field(foreign_key="unit.id")  # the unit that enters its realisations
+    target_renstra: Decimal | None = _decimal()
+    nilai_khusus: str | None = None  # ikm | akip: set from the survey or the LHE
+    label_pembilang: str = ""
+    label_penyebut: str = ""
+
+
+class Target(SQLModel, table=True):
+    """Annual target and cumulative Rencana Aksi per triwulan (empty = DOMAIN.md default)."""
+
+    __table_args__ = (UniqueConstraint("indikator_id", "versi_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    indikator_id: int = Field(foreign_key="indikator.id", index=True)
+    versi_id: int = Field(foreign_key="versi.id", index=True)
+    tahunan: Decimal = _decimal(nullable=False)
+    tw1: Decimal | None = _decimal()
+    tw2: Decimal | None = _decimal()
+    tw3: Decimal | None = _decimal()
+    tw4: Decimal | None = _decimal()
+
+
+class BarisPK(SQLModel, table=True):
+    """A row of an agreement: its number, its sasaran, and the indicator it lists."""
+
+    __tablename__ = "baris_pk"
+    __table_args__ = (UniqueConstraint("perjanjian_id", "indikator_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    perjanjian_id: int = Field(foreign_key="perjanjian.id", index=True)
+    indikator_id: int = Field(foreign_key="indikator.id", index=True)
+    no: str
+    sasaran: str = _text()
+    urutan: int = 0
+
+
+class Penjelasan(SQLModel, table=True):
+    """Text of a PK annex explaining one indicator, as written in one unit's agreement."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    indikator_id: int = Field(foreign_key="indikator.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    no: str = ""
+    uraian_sasaran: str = _text()
+    uraian: str = _text()
+    relevansi: str = _text()
+    formulasi: str = _text()
+    sumber_data: str = _text()
+    penjelasan_target: str = _text()
+
+
+class Pengguna(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    username: str = Field(unique=True, max_length=60)
+    nama: str
+    password_hash: str
+    peran: str  # admin | pimpinan | operator
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    aktif: bool = True
+    dibuat_pada: datetime = Field(default_factory=now_utc)
+
+
+class Realisasi(SQLModel, table=True):
+    """The value of one indicator in one month (tunggal: nilai; rasio: pembilang/penyebut)."""
+
+    __table_args__ = (UniqueConstraint("indikator_id", "bulan"),)
+    id: int | None = Field(default=None, primary_key=True)
+    indikator_id: int = Field(foreign_key="indikator.id", index=True)
+    bulan: int
+    nilai: Decimal | None = _decimal()
+    pembilang: Decimal | None = _decimal()
+    penyebut: Decimal | None = _decimal()
+    keterangan: str = _text()
+    diisi_oleh: str = ""
+    diubah_pada: datetime = Field(default_factory=now_utc)
+
+
+class RealisasiAnggaran(SQLModel, table=True):
+    """Rupiah spent on one sub-kegiatan in one month."""
+
+    __tablename__ = "realisasi_anggaran"
+    __table_args__ = (UniqueConstraint("anggaran_id", "bulan"),)
+    id: int | None = Field(default=None, primary_key=True)
+    anggaran_id: int = Field(foreign_key="anggaran.id", index=True)
+    bulan: int
+    realisasi: int = Field(sa_type=BigInteger)
+    keterangan: str = _text()
+    diisi_oleh: str = ""
+    diubah_pada: datetime = Field(default_factory=now_utc)
+
+
+class SurveiIKM(SQLModel, table=True):
+    __tablename__ = "survei_ikm"
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    tahun: int
+    bulan: int
+    judul: str = ""
+    populasi: int | None = None
+    diisi_oleh: str = ""
+    dibuat_pada: datetime = Field(default_factory=now_utc)
+
+
+class JawabanIKM(SQLModel, table=True):
+    """One respondent's answers (1-4, empty = not answered) to the 9 unsur."""
+
+    __tablename__ = "jawaban_ikm"
+    id: int | None = Field(default=None, primary_key=True)
+    survei_id: int = Field(foreign_key="survei_ikm.id", index=True)
+    responden: int
+    u1: int | None = None
+    u2: int | None = None
+    u3: int | None = None
+    u4: int | None = None
+    u5: int | None = None
+    u6: int | None = None
+    u7: int | None = None
+    u8: int | None = None
+    u9: int | None = None
+
+
+class NilaiAKIP(SQLModel, table=True):
+    """The Inspektorat's LHE score of one year, by its four components."""
+
+    __tablename__ = "nilai_akip"
+    __table_args__ = (UniqueConstraint("instansi_id", "tahun"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    tahun: int
+    bulan: int = 12
+    perencanaan: Decimal = _decimal(nullable=False)
+    pengukuran: Decimal = _decimal(nullable=False)
+    pelaporan: Decimal = _decimal(nullable=False)
+    evaluasi: Decimal = _decimal(nullable=False)
+    keterangan: str = _text()
+    diisi_oleh: str = ""
+    diubah_pada: datetime = Field(default_factory=now_utc)
+
+
+class Jejak(SQLModel, table=True):
+    """Append-only audit trail: who changed what, when, from which value to which."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    waktu: datetime = Field(default_factory=now_utc, index=True)
+    instansi_id: int | None = Field(default=None, foreign_key="instansi.id", index=True)
+    pengguna: str = ""
+    tabel: str
+    kunci: str
+    aksi: str  # tambah | ubah | hapus
+    sebelum: str = _text()
+    sesudah: str = _text()

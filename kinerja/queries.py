@@ -1,0 +1,209 @@
+"""Read an office's year from the database into plain rows and the engine's `DataKinerja`."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from kinerja.capaian import Bulanan, DataKinerja, IndikatorDef, NodeDef
+from kinerja.models import (
+    Anggaran,
+    BarisPK,
+    Indikator,
+    Instansi,
+    Pagu,
+    Perjanjian,
+    Realisasi,
+    RealisasiAnggaran,
+    Target,
+    Unit,
+    Versi,
+)
+
+
+class NotFound(LookupError):
+    """A named office, year or version is not in the database."""
+
+
+def list_instansi(session: Session) -> list[Instansi]:
+    """Return every office, by name."""
+    return list(session.exec(select(Instansi).order_by(Instansi.nama)))
+
+
+def get_instansi(session: Session, kode: str | None = None) -> Instansi:
+    """Return the office with this kode, or the only office when kode is None."""
+    if kode:
+        found = session.exec(select(Instansi).where(Instansi.kode == kode)).first()
+        if found is None:
+            raise NotFound(f"instansi '{kode}' tidak ada")
+        return found
+    offices = list_instansi(session)
+    if not offices:
+        raise NotFound("belum ada instansi: jalankan `kinerja init`")
+    if len(offices) > 1:
+        raise NotFound("ada beberapa instansi: sebutkan --instansi " + ", ".join(i.kode for i in offices))
+    return offices[0]
+
+
+def list_tahun(session: Session, instansi_id: int) -> list[int]:
+    """Return the years that have an agreement, newest first."""
+    years = session.exec(select(Versi.tahun).where(Versi.instansi_id == instansi_id).distinct())
+    return sorted(years, reverse=True)
+
+
+def list_versi(session: Session, instansi_id: int, tahun: int) -> list[Versi]:
+    """Return the versions of a year, oldest first."""
+    return list(
+        session.exec(
+            select(Versi).where(Versi.instansi_id == instansi_id, Versi.tahun == tahun).order_by(Versi.nomor)
+        )
+    )
+
+
+def versi_berlaku(session: Session, instansi_id: int, tahun: int, bulan: int = 12) -> Versi:
+    """Return the published version in force at the end of `bulan`."""
+    published = [v for v in list_versi(session, instansi_id, tahun) if v.status == "terbit"]
+    if not published:
+        raise NotFound(f"tidak ada perjanjian kinerja tahun {tahun}")
+    in_force = [v for v in published if v.berlaku_bulan <= bulan]
+    return in_force[-1] if in_force else published[0]
+
+
+def list_units(session: Session, instansi_id: int) -> list[Unit]:
+    """Return the office's units in their order."""
+    return list(session.exec(select(Unit).where(Unit.instansi_id == instansi_id).order_by(Unit.urutan)))
+
+
+@dataclass(frozen=True)
+class BarisIndikator:
+    """One row of one agreement, with its indicator, target and unit."""
+
+    indikator: Indikator
+    target: Target
+    unit: Unit
+    no: str
+    sasaran: str
+    anggaran_kode: str | None
+    urutan: int
+
+
+def list_baris(session: Session, versi: Versi) -> list[BarisIndikator]:
+    """Return every agreement row of a version, in the order of the document."""
+    units = {u.id: u for u in list_units(session, versi.instansi_id)}
+    nodes = {n.id: n.kode for n in session.exec(select(Anggaran).where(
+        Anggaran.instansi_id == versi.instansi_id, Anggaran.tahun == versi.tahun))}
+    targets = {t.indikator_id: t for t in session.exec(select(Target).where(Target.versi_id == versi.id))}
+    rows = session.exec(
+        select(BarisPK, Perjanjian, Indikator)
+        .join(Perjanjian, Perjanjian.id == BarisPK.perjanjian_id)
+        .join(Indikator, Indikator.id == BarisPK.indikator_id)
+        .where(Perjanjian.versi_id == versi.id)
+    ).all()
+    result = [
+        BarisIndikator(
+            indikator=ind, target=targets[ind.id], unit=units[pk.unit_id], no=baris.no,
+            sasaran=baris.sasaran, anggaran_kode=nodes.get(ind.anggaran_id) if ind.anggaran_id else None,
+            urutan=baris.urutan,
+        )
+        for baris, pk, ind in rows
+    ]
+    return sorted(result, key=lambda b: (b.unit.urutan, b.urutan))
+
+
+@dataclass(frozen=True)
+class NodeAnggaran:
+    """A budget node with its pagu in one version."""
+
+    node: Anggaran
+    induk_kode: str | None
+    unit: Unit
+    pagu: int
+
+
+def list_anggaran(session: Session, versi: Versi) -> list[NodeAnggaran]:
+    """Return the budget tree of a version, parents before children, in document order."""
+    units = {u.id: u for u in list_units(session, versi.instansi_id)}
+    rows = session.exec(
+        select(Anggaran, Pagu)
+        .join(Pagu, Pagu.anggaran_id == Anggaran.id)
+        .where(Pagu.versi_id == versi.id)
+        .order_by(Anggaran.urutan)
+    ).all()
+    kode_of = {a.id: a.kode for a, _ in rows}
+    return [
+        NodeAnggaran(node=a, induk_kode=kode_of.get(a.induk_id), unit=units[a.unit_id], pagu=p.pagu)
+        for a, p in rows
+    ]
+
+
+def load_realisasi(session: Session, instansi_id: int, tahun: int) -> dict[str, dict[int, Bulanan]]:
+    """Return every entered realisation of a year: kode -> bulan -> Bulanan."""
+    rows = session.exec(
+        select(Indikator.kode, Realisasi)
+        .join(Realisasi, Realisasi.indikator_id == Indikator.id)
+        .where(Indikator.instansi_id == instansi_id, Indikator.tahun == tahun)
+    ).all()
+    result: dict[str, dict[int, Bulanan]] = {}
+    for kode, r in rows:
+        result.setdefault(kode, {})[r.bulan] = Bulanan(nilai=r.nilai, pembilang=r.pembilang, penyebut=r.penyebut)
+    return result
+
+
+def load_realisasi_anggaran(session: Session, instansi_id: int, tahun: int) -> dict[str, dict[int, int]]:
+    """Return every entered budget realisation of a year: kode -> bulan -> Rupiah."""
+    rows = session.exec(
+        select(Anggaran.kode, RealisasiAnggaran)
+        .join(RealisasiAnggaran, RealisasiAnggaran.anggaran_id == Anggaran.id)
+        .where(Anggaran.instansi_id == instansi_id, Anggaran.tahun == tahun)
+    ).all()
+    result: dict[str, dict[int, int]] = {}
+    for kode, r in rows:
+        result.setdefault(kode, {})[r.bulan] = r.realisasi
+    return result
+
+
+def build_data(
+    baris: list[BarisIndikator],
+    nodes: list[NodeAnggaran],
+    realisasi: dict[str, dict[int, Bulanan]],
+    realisasi_anggaran: dict[str, dict[int, int]],
+) -> DataKinerja:
+    """Turn database rows into the engine's input (one IndikatorDef per indicator)."""
+    seen: dict[str, IndikatorDef] = {}
+    for b in baris:
+        ind, t = b.indikator, b.target
+        if ind.kode not in seen:
+            seen[ind.kode] = IndikatorDef(
+                kode=ind.kode, target=t.tahunan, agregasi=ind.agregasi, jenis=ind.jenis,
+                sumber=ind.sumber, polaritas=ind.polaritas, anggaran_kode=b.anggaran_kode,
+                rencana_aksi=(t.tw1, t.tw2, t.tw3, t.tw4),
+            )
+    return DataKinerja(
+        indikator=list(seen.values()),
+        anggaran=[NodeDef(kode=n.node.kode, induk=n.induk_kode, pagu=n.pagu) for n in nodes],
+        realisasi=realisasi,
+        realisasi_anggaran=realisasi_anggaran,
+    )
+
+
+@dataclass
+class Tahunan:
+    """One office's year as of one version: the rows, the budget and everything entered."""
+
+    instansi: Instansi
+    tahun: int
+    versi: Versi
+    baris: list[BarisIndikator]
+    anggaran: list[NodeAnggaran]
+    data: DataKinerja
+
+
+def load_tahunan(session: Session, instansi: Instansi, tahun: int, bulan: int = 12) -> Tahunan:
+    """Load a year with the version in force at the end of `bulan`."""
+    versi = versi_berlaku(session, instansi.id, tahun, bulan)
+    baris = list_baris(session, versi)
+    nodes = list_anggaran(session, versi)
+    data = build_data(
+        baris, nodes, load_realisasi(session, instansi.id, tahun),
+        load_realisasi_anggaran(session, instansi.id, tahun),
+    )
+    return Tahunan(instansi=instansi, tahun=tahun, versi=versi, baris=baris, anggaran=nodes, data=data)
