@@ -38,6 +38,7 @@ class Bulanan:
     nilai: Decimal | None = None
     pembilang: Decimal | None = None
     penyebut: Decimal | None = None
+    keterangan: str = ""
 
 
 @dataclass(frozen=True)

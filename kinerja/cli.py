@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from kinerja.config import get_settings
 from kinerja.db import get_engine, new_session
+from kinerja.demo import DemoError, create_demo
 from kinerja.ikm import UNSUR
 from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
 from kinerja.laporan import (
@@ -179,6 +180,21 @@ def export_capaian(
     _check_format(format)
     with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
         _write_csv(CAPAIAN_COLUMNS, compute_capaian_tahun(session, office, year, triwulan).rows())
+
+
+@app.command()
+def demo(
+    url: Annotated[str | None, typer.Option(help="Basis data demo (bawaan: KINERJA_DEMO_DATABASE_URL).")] = None,
+) -> None:
+    """Buat basis data DEMO terpisah berisi contoh realisasi setahun, untuk mencoba dan melatih."""
+    settings = get_settings()
+    target = url or settings.demo_database_url
+    try:
+        create_demo(target, settings.database_url, settings.data_dir)
+    except (DemoError, SeedError, ValidationError) as e:
+        _fail(getattr(e, "problems", [str(e)]), 2)
+    typer.echo(f"Basis data demo dibuat: {target}")
+    typer.echo(f"Jalankan aplikasi demo: KINERJA_DATABASE_URL={target} streamlit run dashboard.py")
 
 
 if __name__ == "__main__":

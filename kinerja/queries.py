@@ -144,7 +144,9 @@ def load_realisasi(session: Session, instansi_id: int, tahun: int) -> dict[str, 
     ).all()
     result: dict[str, dict[int, Bulanan]] = {}
     for kode, r in rows:
-        result.setdefault(kode, {})[r.bulan] = Bulanan(nilai=r.nilai, pembilang=r.pembilang, penyebut=r.penyebut)
+        result.setdefault(kode, {})[r.bulan] = Bulanan(
+            nilai=r.nilai, pembilang=r.pembilang, penyebut=r.penyebut, keterangan=r.keterangan
+        )
     return result
 
 

@@ -60,7 +60,7 @@ class EntriAnggaran:
 
     kode: str
     bulan: int
-    realisasi: int | None
+    realisasi: int | Decimal | None
     keterangan: str = ""
     lokasi: str = ""
     hapus: bool = False
@@ -269,6 +269,8 @@ def check_entri_anggaran(entri: EntriAnggaran, node: Anggaran | None) -> list[st
         problems.append(f"{where}: realisasi harus diisi")
     elif entri.realisasi < 0:
         problems.append(f"{where}: realisasi tidak boleh negatif")
+    elif entri.realisasi != int(entri.realisasi):
+        problems.append(f"{where}: realisasi ditulis dalam Rupiah bulat, bukan {format_angka(entri.realisasi)}")
     return problems
 
 
@@ -316,7 +318,7 @@ def save_realisasi_anggaran(
                     _jejak(session, instansi_id, who, "realisasi_anggaran", f"{e.kode}/{e.bulan}", before, None)
                     written += 1
                 continue
-            after = {"realisasi": e.realisasi, "keterangan": e.keterangan}
+            after = {"realisasi": int(e.realisasi or 0), "keterangan": e.keterangan}
             if before == after:
                 continue
             _upsert(session, RealisasiAnggaran, {
@@ -342,7 +344,7 @@ def _over_pagu(session: Session, instansi_id: int, tahun: int, nodes: dict[str, 
         if e.hapus:
             months[e.kode].pop(e.bulan, None)
         elif e.realisasi is not None:
-            months[e.kode][e.bulan] = e.realisasi
+            months[e.kode][e.bulan] = int(e.realisasi)
     problems = []
     for kode in sorted(touched):
         total = sum(months[kode].values())

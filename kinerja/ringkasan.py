@@ -1,0 +1,199 @@
+"""What the Camat's screens show, as plain tables: per unit, per triwulan, budget, completeness."""
+
+from decimal import Decimal
+
+import pandas as pd
+from sqlmodel import Session
+
+from kinerja.capaian import (
+    HUNDRED,
+    DataKinerja,
+    Hasil,
+    compute_penyerapan,
+    compute_periode,
+    compute_realisasi_input,
+    default_rencana_aksi,
+    kategori_capaian,
+    mean_capaian,
+    total_realisasi_anggaran,
+    triwulan_dari_bulan,
+)
+from kinerja.format import nama_bulan
+from kinerja.laporan import Capaian, compute_capaian_tahun
+from kinerja.models import Instansi
+from kinerja.queries import Tahunan
+
+
+def latest_bulan(data: DataKinerja) -> int | None:
+    """Return the latest month with any realisation or budget realisation (None: nothing yet)."""
+    months = [b for per in data.realisasi.values() for b in per]
+    months += [b for per in data.realisasi_anggaran.values() for b in per]
+    return max(months) if months else None
+
+
+def latest_triwulan(data: DataKinerja) -> int:
+    """Return the triwulan of the latest data, or I when nothing has been entered."""
+    bulan = latest_bulan(data)
+    return triwulan_dari_bulan(bulan) if bulan else 1
+
+
+def capaian_per_unit(capaian: Capaian) -> pd.DataFrame:
+    """Return each unit's capaian: the mean of its agreement rows' capaian, each capped at 100."""
+    rows = []
+    units = {b.unit.kode: b.unit for b in capaian.tahunan.baris}
+    for kode, unit in units.items():
+        hasil = [capaian.hasil[b.indikator.kode] for b in capaian.tahunan.baris if b.unit.kode == kode]
+        nilai = mean_capaian(h.capaian_sd for h in hasil)
+        rows.append({
+            "unit": kode, "unit_nama": unit.nama, "capaian": _float(nilai),
+            "kategori": kategori_capaian(nilai) or "Belum ada data",
+            "indikator": len(hasil), "ada_capaian": sum(h.capaian_sd is not None for h in hasil),
+        })
+    return pd.DataFrame(rows)
+
+
+def capaian_per_triwulan(session: Session, instansi: Instansi, tahun: int, sampai: int) -> pd.DataFrame:
+    """Return the capaian of every unit s.d. triwulan I..`sampai` (long format for a line chart)."""
+    frames = []
+    for tw in range(1, sampai + 1):
+        per_unit = capaian_per_unit(compute_capaian_tahun(session, instansi, tahun, tw))
+        per_unit["triwulan"] = tw
+        frames.append(per_unit)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def indikator_table(capaian: Capaian) -> pd.DataFrame:
+    """Return one row per agreement row with its capaian, the worst first (no capaian last)."""
+    df = pd.DataFrame(capaian.rows())
+    for column in ("target_tahunan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "capaian_tahunan"):
+        df[column] = df[column].map(_float).astype("Float64")
+    return df.sort_values("capaian_sd_tw", na_position="last", kind="stable").reset_index(drop=True)
+
+
+def anggaran_table(tahunan: Tahunan, sd_bulan: int, tingkat: str = "program") -> pd.DataFrame:
+    """Return pagu, realisasi s.d. bulan, penyerapan and sisa of every node of one tingkat."""
+    nodes = tahunan.data.anggaran
+    rows = []
+    for n in tahunan.anggaran:
+        if n.node.tingkat != tingkat:
+            continue
+        spent = total_realisasi_anggaran(nodes, tahunan.data.realisasi_anggaran, n.node.kode, sd_bulan) or 0
+        rows.append({
+            "kode": n.node.kode, "nama": n.node.nama, "unit": n.unit.kode, "unit_nama": n.unit.nama,
+            "pagu": n.pagu, "realisasi": spent, "penyerapan": spent * 100 / n.pagu if n.pagu else None,
+            "sisa": n.pagu - spent,
+        })
+    return pd.DataFrame(rows)
+
+
+def anggaran_per_unit(tahunan: Tahunan, sd_bulan: int) -> pd.DataFrame:
+    """Return pagu and realisasi per unit, summed over the sub-kegiatan each unit runs."""
+    df = anggaran_table(tahunan, sd_bulan, "sub_kegiatan")
+    if df.empty:
+        return df
+    out = df.groupby(["unit", "unit_nama"], as_index=False, sort=False)[["pagu", "realisasi"]].sum()
+    out["penyerapan"] = out["realisasi"] * 100 / out["pagu"]
+    out["sisa"] = out["pagu"] - out["realisasi"]
+    return out
+
+
+def kurva_penyerapan(tahunan: Tahunan) -> pd.DataFrame:
+    """Return the office's cumulative absorption by month and the Rencana Aksi at triwulan ends."""
+    nodes = tahunan.data.anggaran
+    roots = [n for n in nodes if n.induk is None]
+    total_pagu = sum(n.pagu for n in roots)
+    last = latest_bulan(DataKinerja(indikator=[], realisasi_anggaran=tahunan.data.realisasi_anggaran)) or 0
+    rencana = _rencana_aksi_anggaran(tahunan)
+    rows = []
+    for bulan in range(1, 13):
+        spent = sum(
+            total_realisasi_anggaran(nodes, tahunan.data.realisasi_anggaran, r.kode, bulan) or 0 for r in roots
+        )
+        rows.append({
+            "bulan": bulan, "nama_bulan": nama_bulan(bulan),
+            "realisasi": spent if bulan <= last else None,
+            "penyerapan": spent * 100 / total_pagu if bulan <= last and total_pagu else None,
+            "rencana_aksi": float(rencana[bulan // 3 - 1]) if bulan % 3 == 0 else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def _rencana_aksi_anggaran(tahunan: Tahunan) -> tuple[Decimal, ...]:
+    for ind in tahunan.data.indikator:
+        if ind.sumber == "anggaran":
+            defaults = default_rencana_aksi(ind.target, "", "", "anggaran")
+            return tuple(
+                (ra if ra is not None else default) * HUNDRED / ind.target
+                for ra, default in zip(ind.rencana_aksi, defaults, strict=True)
+            )
+    return default_rencana_aksi(HUNDRED, "", "", "anggaran")
+
+
+def kelengkapan(tahunan: Tahunan, sampai_bulan: int) -> pd.DataFrame:
+    """Return, per unit and month, the share (%) of its expected entries that are entered.
+
+    Expected: each entered (input) indicator the unit owns, and each sub-kegiatan it runs.
+    The IKM and AKIP scores are left out: they come once a year from the survey and the LHE.
+    """
+    data = tahunan.data
+    owners: dict[str, list[tuple[str, str]]] = {}
+    seen: set[str] = set()
+    for b in tahunan.baris:
+        ind = b.indikator
+        if ind.kode in seen or ind.sumber != "input" or ind.nilai_khusus:
+            continue
+        seen.add(ind.kode)
+        owners.setdefault(_unit_of(tahunan, ind.unit_id), []).append(("indikator", ind.kode))
+    for n in tahunan.anggaran:
+        if n.node.tingkat == "sub_kegiatan":
+            owners.setdefault(n.unit.kode, []).append(("anggaran", n.node.kode))
+    units = {u.kode: u.nama for u in (b.unit for b in tahunan.baris)}
+    rows = []
+    for unit_kode, items in owners.items():
+        row: dict[str, object] = {"unit": unit_kode, "unit_nama": units.get(unit_kode, unit_kode)}
+        for bulan in range(1, sampai_bulan + 1):
+            entered = sum(
+                bulan in (data.realisasi if kind == "indikator" else data.realisasi_anggaran).get(kode, {})
+                for kind, kode in items
+            )
+            row[nama_bulan(bulan)] = round(entered * 100 / len(items))
+        rows.append(row)
+    order = list(units)
+    return pd.DataFrame(rows).sort_values("unit", key=lambda s: s.map(order.index)).reset_index(drop=True)
+
+
+def _unit_of(tahunan: Tahunan, unit_id: int) -> str:
+    return next(b.unit.kode for b in tahunan.baris if b.unit.id == unit_id)
+
+
+def tren_indikator(tahunan: Tahunan, kode: str) -> pd.DataFrame:
+    """Return an indicator's month-by-month values and its realisasi s.d. each month."""
+    data = tahunan.data
+    ind = next(i for i in data.indikator if i.kode == kode)
+    entries = data.realisasi.get(kode, {})
+    by_tw: dict[int, Hasil] = {}
+    if ind.sumber == "turunan":
+        by_tw = {tw: compute_periode(data, tw)[kode] for tw in range(1, 5)}
+    rows = []
+    for bulan in range(1, 13):
+        e = entries.get(bulan)
+        if ind.sumber == "input":
+            sd = compute_realisasi_input(
+                {b: v for b, v in entries.items() if b <= bulan}, ind.jenis, ind.agregasi, bulan
+            ) if any(b <= bulan for b in entries) else None
+        elif ind.sumber == "anggaran":
+            sd = compute_penyerapan(data.anggaran, data.realisasi_anggaran, ind.anggaran_kode or "", bulan)
+        else:
+            sd = by_tw[bulan // 3].realisasi if bulan % 3 == 0 else None
+        rows.append({
+            "bulan": bulan, "nama_bulan": nama_bulan(bulan),
+            "nilai": _float(e.nilai) if e else None,
+            "pembilang": _float(e.pembilang) if e else None,
+            "penyebut": _float(e.penyebut) if e else None,
+            "realisasi_sd": _float(sd),
+        })
+    return pd.DataFrame(rows)

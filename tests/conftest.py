@@ -1,0 +1,81 @@
+"""Fixtures: a fresh database per test, on SQLite always and on PostgreSQL when asked.
+
+Set KINERJA_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run every
+database test on PostgreSQL too. The suite creates its own throw-away database there and drops
+it at the end, so it never touches what the URL's database holds.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import SQLModel
+
+import kinerja.models  # noqa: F401
+from kinerja.db import create_db_engine, migrate, new_session
+from kinerja.queries import get_instansi
+from kinerja.seed import init_database
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SEED_2025 = DATA / "mangkutana-2025"
+PG_URL = os.environ.get("KINERJA_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str | None]:
+    """Create a throw-away PostgreSQL database for this run, migrated once; drop it at the end."""
+    if not PG_URL:
+        yield None
+        return
+    name = f"kinerja_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_URL.rsplit("/", 1)[0] + "/" + name
+    engine = create_db_engine(url)
+    migrate(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path, pg_database: str | None) -> Iterator[Engine]:
+    """An empty, migrated database: a SQLite file, or the run's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        eng = create_db_engine(f"sqlite:///{tmp_path / 'kinerja.db'}")
+        migrate(eng)
+        yield eng
+        eng.dispose()
+    else:
+        eng = create_db_engine(pg_database)
+        _truncate(eng)
+        yield eng
+        _truncate(eng)
+        eng.dispose()
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Engine:
+    """A database holding the 2025 PK of Kecamatan Mangkutana, nothing entered yet."""
+    init_database(engine, DATA)
+    return engine
+
+
+@pytest.fixture
+def instansi_id(seeded: Engine) -> int:
+    with new_session(seeded) as session:
+        return get_instansi(session).id
