@@ -1,12 +1,14 @@
 """The operator's monthly entry grids, and turning an edited grid back into entries."""
 
 import math
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 from sqlmodel import Session, select
 
 from kinerja.capaian import compute_periode, triwulan_dari_bulan
+from kinerja.format import format_angka, parse_angka_id
 from kinerja.models import Instansi, RealisasiAnggaran
 from kinerja.queries import load_tahunan
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi
@@ -16,15 +18,22 @@ VALUE_COLUMNS = ["nilai", "pembilang", "penyebut"]
 
 
 def _num(value: object) -> Decimal | None:
-    """Turn a grid cell (float, int, str, NaN, None) into a Decimal or None."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    """Turn a grid cell (text typed the Indonesian way, a number, NaN or None) into a Decimal."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, str):
-        value = value.strip().replace(",", ".")
-        if not value:
-            return None
-    # repr-round-trip: 0.1 typed in the grid arrives as the float 0.1 and must stay 0.1.
+        return parse_angka_id(value)
+    # str() round-trip: 0.1 arriving as the float 0.1 must stay 0.1, not 0.1000000000000000055.
     return Decimal(str(value))
+
+
+def _cell(value: Decimal | None) -> str:
+    """Show a stored value in the grid the Indonesian way ('12,5'), without thousands dots."""
+    return "" if value is None else format_angka(value, 0, 4).replace(".", "")
+
+
+def _text(value: object) -> str:
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
 
 
 def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: int, bulan: int) -> pd.DataFrame:
@@ -48,38 +57,46 @@ def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: in
         rows.append({
             "kode": ind.kode, "indikator": ind.nama, "satuan": ind.satuan,
             "jenis": "pembilang/penyebut" if ind.jenis == "rasio" else "nilai",
-            "nilai": _float(e.nilai) if e else None, "pembilang": _float(e.pembilang) if e else None,
-            "penyebut": _float(e.penyebut) if e else None,
+            "nilai": _cell(e.nilai) if e else "", "pembilang": _cell(e.pembilang) if e else "",
+            "penyebut": _cell(e.penyebut) if e else "",
             "keterangan": e.keterangan if e else "", "otomatis": otomatis,
         })
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
 
 
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def _parse_row(row: pd.Series, columns: list[str], label: str, problems: list[str]) -> dict[str, Decimal | None]:
+    values: dict[str, Decimal | None] = {}
+    for c in columns:
+        try:
+            values[c] = _num(row[c])
+        except ValueError as e:
+            problems.append(f"{label}: {c} {e}")
+            values[c] = None
+    return values
 
 
-def entries_from_grid(before: pd.DataFrame, after: pd.DataFrame, bulan: int) -> list[EntriRealisasi]:
-    """Return the entries for the rows the user changed; a row emptied of values is removed."""
-    entries = []
+def entries_from_grid(
+    before: pd.DataFrame, after: pd.DataFrame, bulan: int
+) -> tuple[list[EntriRealisasi], list[str]]:
+    """Return the entries for the rows the user changed (an emptied row is removed) and the typing problems."""
+    entries, problems = [], []
     old = before.set_index("kode")
     for _, row in after.iterrows():
         kode = row["kode"]
         if kode not in old.index:
             continue
         prev = old.loc[kode]
-        values = {c: _num(row[c]) for c in VALUE_COLUMNS}
+        label = f"{kode} {prev['indikator']}"
+        values = _parse_row(row, VALUE_COLUMNS, label, problems)
         prev_values = {c: _num(prev[c]) for c in VALUE_COLUMNS}
-        keterangan = "" if pd.isna(row["keterangan"]) else str(row["keterangan"]).strip()
-        prev_ket = "" if pd.isna(prev["keterangan"]) else str(prev["keterangan"]).strip()
+        keterangan, prev_ket = _text(row["keterangan"]), _text(prev["keterangan"])
         if values == prev_values and keterangan == prev_ket:
             continue
-        lokasi = f"Baris {kode}"
         if all(v is None for v in values.values()):
-            entries.append(EntriRealisasi(kode=kode, bulan=bulan, hapus=True, lokasi=lokasi))
+            entries.append(EntriRealisasi(kode=kode, bulan=bulan, hapus=True))
         else:
-            entries.append(EntriRealisasi(kode=kode, bulan=bulan, keterangan=keterangan, lokasi=lokasi, **values))
-    return entries
+            entries.append(EntriRealisasi(kode=kode, bulan=bulan, keterangan=keterangan, **values))
+    return entries, problems
 
 
 def grid_anggaran(session: Session, instansi: Instansi, tahun: int, unit_id: int, bulan: int) -> pd.DataFrame:
@@ -100,27 +117,38 @@ def grid_anggaran(session: Session, instansi: Instansi, tahun: int, unit_id: int
         sebelumnya = sum(v for b, v in months.items() if b < bulan)
         rows.append({
             "kode": n.node.kode, "sub_kegiatan": n.node.nama, "pagu": n.pagu,
-            "sebelumnya": sebelumnya, "realisasi": months.get(bulan),
+            "sebelumnya": sebelumnya, "realisasi": _cell(months.get(bulan)),
             "keterangan": notes.get(n.node.id, ""),
         })
     return pd.DataFrame(rows, columns=["kode", "sub_kegiatan", "pagu", "sebelumnya", "realisasi", "keterangan"])
 
 
-def entries_anggaran_from_grid(before: pd.DataFrame, after: pd.DataFrame, bulan: int) -> list[EntriAnggaran]:
-    """Return the budget entries for the rows the user changed; an emptied cell is removed."""
-    entries = []
+def entries_anggaran_from_grid(
+    before: pd.DataFrame, after: pd.DataFrame, bulan: int
+) -> tuple[list[EntriAnggaran], list[str]]:
+    """Return the budget entries for the rows the user changed (an emptied cell is removed) and typing problems."""
+    entries, problems = [], []
     old = before.set_index("kode")
     for _, row in after.iterrows():
         kode = row["kode"]
-        prev = old.loc[kode]
-        value, prev_value = _num(row["realisasi"]), _num(prev["realisasi"])
-        keterangan = "" if pd.isna(row["keterangan"]) else str(row["keterangan"]).strip()
-        prev_ket = "" if pd.isna(prev["keterangan"]) else str(prev["keterangan"]).strip()
-        if value == prev_value and keterangan == prev_ket:
+        if kode not in old.index:
             continue
-        lokasi = f"Baris {kode}"
+        prev = old.loc[kode]
+        value = _parse_row(row, ["realisasi"], f"{kode} {prev['sub_kegiatan']}", problems)["realisasi"]
+        keterangan, prev_ket = _text(row["keterangan"]), _text(prev["keterangan"])
+        if value == _num(prev["realisasi"]) and keterangan == prev_ket:
+            continue
         if value is None:
-            entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=None, hapus=True, lokasi=lokasi))
+            entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=None, hapus=True))
         else:
-            entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=value, keterangan=keterangan, lokasi=lokasi))
-    return entries
+            entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=value, keterangan=keterangan))
+    return entries, problems
+
+
+def default_bulan(tahun: int, today: date) -> int:
+    """Return the month an operator most likely reports now: last month, or December of a past year."""
+    if tahun < today.year:
+        return 12
+    if tahun > today.year:
+        return 1
+    return max(1, today.month - 1)

@@ -11,6 +11,7 @@ from kinerja.models import (
     Indikator,
     Instansi,
     Pagu,
+    Penjelasan,
     Perjanjian,
     Realisasi,
     RealisasiAnggaran,
@@ -209,3 +210,29 @@ def load_tahunan(session: Session, instansi: Instansi, tahun: int, bulan: int = 
         load_realisasi_anggaran(session, instansi.id, tahun),
     )
     return Tahunan(instansi=instansi, tahun=tahun, versi=versi, baris=baris, anggaran=nodes, data=data)
+
+
+@dataclass(frozen=True)
+class PenjelasanUnit:
+    """A Penjelasan text with the name of the unit whose annex holds it."""
+
+    unit_nama: str
+    uraian_sasaran: str
+    uraian: str
+    relevansi: str
+    formulasi: str
+    sumber_data: str
+    penjelasan_target: str
+
+
+def list_penjelasan(session: Session, indikator_id: int) -> list[PenjelasanUnit]:
+    """Return every annex text that explains an indicator."""
+    rows = session.exec(
+        select(Penjelasan, Unit).join(Unit, Unit.id == Penjelasan.unit_id).where(Penjelasan.indikator_id == indikator_id)
+        .order_by(Unit.urutan)
+    ).all()
+    return [
+        PenjelasanUnit(unit_nama=u.nama, uraian_sasaran=p.uraian_sasaran, uraian=p.uraian, relevansi=p.relevansi,
+                       formulasi=p.formulasi, sumber_data=p.sumber_data, penjelasan_target=p.penjelasan_target)
+        for p, u in rows
+    ]

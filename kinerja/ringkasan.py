@@ -5,6 +5,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlmodel import Session
 
+from kinerja.akip import predikat_akip
 from kinerja.capaian import (
     HUNDRED,
     DataKinerja,
@@ -19,6 +20,7 @@ from kinerja.capaian import (
     triwulan_dari_bulan,
 )
 from kinerja.format import nama_bulan
+from kinerja.ikm import mutu_pelayanan
 from kinerja.laporan import Capaian, compute_capaian_tahun
 from kinerja.models import Instansi
 from kinerja.queries import Tahunan
@@ -197,3 +199,33 @@ def tren_indikator(tahunan: Tahunan, kode: str) -> pd.DataFrame:
             "realisasi_sd": _float(sd),
         })
     return pd.DataFrame(rows)
+
+
+def skor_khusus(capaian: Capaian) -> dict[str, dict[str, object]]:
+    """Return the IKM and AKIP of the period with their target, capaian and mutu / predikat."""
+    out: dict[str, dict[str, object]] = {}
+    for b in capaian.tahunan.baris:
+        ind = b.indikator
+        if not ind.nilai_khusus or ind.nilai_khusus in out:
+            continue
+        h = capaian.hasil[ind.kode]
+        label = None
+        if h.realisasi is not None:
+            grade = mutu_pelayanan(h.realisasi) if ind.nilai_khusus == "ikm" else predikat_akip(h.realisasi)
+            label = " ".join(grade)
+        out[ind.nilai_khusus] = {
+            "nama": ind.nama, "nilai": h.realisasi, "target": h.target_sd, "capaian": h.capaian_sd, "label": label,
+        }
+    return out
+
+
+def penyerapan_total(tahunan: Tahunan, sd_bulan: int) -> tuple[int, int, Decimal | None]:
+    """Return (realisasi, pagu, penyerapan %) of the whole office s.d. a month."""
+    nodes = tahunan.data.anggaran
+    roots = [n for n in nodes if n.induk is None]
+    pagu = sum(n.pagu for n in roots)
+    spent = [total_realisasi_anggaran(nodes, tahunan.data.realisasi_anggaran, n.kode, sd_bulan) for n in roots]
+    if all(s is None for s in spent):
+        return 0, pagu, None
+    total = sum(s or 0 for s in spent)
+    return total, pagu, Decimal(total) * HUNDRED / pagu if pagu else None

@@ -1,0 +1,41 @@
+"""First run: create the first admin. Shown only while the database has no users."""
+
+import streamlit as st
+
+from kinerja.auth import MIN_PASSWORD, count_users, create_user
+from kinerja.db import new_session
+from kinerja.queries import list_instansi
+from kinerja.realisasi import ValidationError
+from pages._ui import engine
+
+if count_users(engine()) > 0:
+    st.info("Admin sudah ada. Silakan masuk.")
+    st.stop()
+
+st.title("Selamat datang di Kinerja")
+st.write(
+    "Belum ada pengguna. Buat akun **admin** pertama (biasanya Kasubag Perencanaan). "
+    "Admin kemudian membuat akun pimpinan dan operator tiap seksi."
+)
+with new_session(engine()) as session:
+    offices = list_instansi(session)
+with st.form("admin_pertama"):
+    office = st.selectbox("Instansi", offices, format_func=lambda o: o.nama, key="pertama_instansi")
+    nama = st.text_input("Nama lengkap", key="pertama_nama")
+    username = st.text_input("Nama pengguna", key="pertama_username", help="Huruf kecil, angka, titik atau garis bawah")
+    password = st.text_input(f"Kata sandi (minimal {MIN_PASSWORD} karakter)", type="password", key="pertama_password")
+    ulang = st.text_input("Ulangi kata sandi", type="password", key="pertama_ulang")
+    submitted = st.form_submit_button("Buat admin", type="primary")
+
+if submitted:
+    if password != ulang:
+        st.error("Kedua kata sandi tidak sama.")
+    else:
+        try:
+            user = create_user(engine(), instansi_id=office.id, username=username, nama=nama,
+                               password=password, peran="admin")
+        except ValidationError as e:
+            st.error("\n".join(f"- {p}" for p in e.problems))
+        else:
+            st.session_state["user_id"] = user.id
+            st.rerun()

@@ -1,0 +1,54 @@
+"""Budget: pagu vs realisasi per program and per unit, and the absorption curve against the Rencana Aksi."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from kinerja.capaian import bulan_akhir
+from kinerja.db import new_session
+from kinerja.queries import load_tahunan
+from kinerja.ringkasan import anggaran_per_unit, anggaran_table, kurva_penyerapan, latest_triwulan, penyerapan_total
+from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require, style_figure, tabel, tw_label
+
+user = require("admin", "pimpinan")
+office = instansi(user)
+c1, c2 = st.columns(2)
+with c1:
+    tahun = pilih_tahun(office, key="anggaran_tahun")
+with new_session(engine()) as session:
+    tahunan = load_tahunan(session, office, tahun)
+with c2:
+    triwulan = pilih_triwulan(latest_triwulan(tahunan.data), key="anggaran_tw")
+sd_bulan = bulan_akhir(triwulan)
+
+st.title(f"Anggaran {tahun}")
+realisasi, pagu, serapan = penyerapan_total(tahunan, sd_bulan)
+if serapan is None:
+    st.info("Belum ada realisasi anggaran. Operator tiap unit mengisinya di menu **Isi realisasi anggaran**.")
+    st.stop()
+
+kurva = kurva_penyerapan(tahunan)
+fig = go.Figure()
+fig.add_scatter(x=kurva["nama_bulan"], y=kurva["penyerapan"], name="Penyerapan kumulatif", mode="lines+markers")
+fig.add_scatter(x=kurva["nama_bulan"], y=kurva["rencana_aksi"], name="Rencana Aksi", mode="markers",
+                marker={"symbol": "diamond", "size": 12})
+fig.update_yaxes(title="% dari pagu", range=[0, 105])
+st.plotly_chart(style_figure(fig, f"Penyerapan anggaran kumulatif per bulan {tahun}"), use_container_width=True)
+
+program = anggaran_table(tahunan, sd_bulan, "program")
+per_unit = anggaran_per_unit(tahunan, sd_bulan)
+fig = go.Figure()
+fig.add_bar(x=per_unit["unit_nama"], y=per_unit["pagu"], name="Pagu", marker_color="#b0bec5")
+fig.add_bar(x=per_unit["unit_nama"], y=per_unit["realisasi"], name="Realisasi", marker_color="#1565c0")
+fig.update_layout(barmode="group")
+fig.update_yaxes(title="Rupiah", type="log")
+st.plotly_chart(style_figure(fig, f"Pagu dan realisasi per unit {tw_label(triwulan)} (skala log)"),
+                use_container_width=True)
+
+kolom = {"kode": "Kode", "nama": "Program", "unit_nama": "Unit", "pagu": "Pagu", "realisasi": "Realisasi",
+         "penyerapan": "Penyerapan", "sisa": "Sisa"}
+st.subheader(f"Per program {tw_label(triwulan)}")
+st.dataframe(tabel(program.drop(columns="unit"), rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
+             hide_index=True, use_container_width=True, column_config=kolom)
+st.subheader(f"Per unit {tw_label(triwulan)}")
+st.dataframe(tabel(per_unit.drop(columns="unit"), rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
+             hide_index=True, use_container_width=True, column_config=kolom)

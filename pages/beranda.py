@@ -1,0 +1,97 @@
+"""Pimpinan's home: how is the office doing s.d. a triwulan, and where is it going wrong?"""
+
+import plotly.express as px
+import streamlit as st
+
+from kinerja.capaian import bulan_akhir
+from kinerja.db import new_session
+from kinerja.format import format_angka, format_persen, format_rupiah, nama_triwulan
+from kinerja.laporan import compute_capaian_tahun
+from kinerja.queries import load_tahunan
+from kinerja.ringkasan import (
+    capaian_per_triwulan,
+    capaian_per_unit,
+    indikator_table,
+    kelengkapan,
+    latest_bulan,
+    latest_triwulan,
+    penyerapan_total,
+    skor_khusus,
+)
+from pages._ui import (
+    KOLOM_CAPAIAN,
+    WARNA_KATEGORI,
+    engine,
+    instansi,
+    pilih_tahun,
+    pilih_triwulan,
+    require,
+    style_figure,
+    tabel,
+    tw_label,
+    warna_persen,
+)
+
+user = require("admin", "pimpinan")
+office = instansi(user)
+kiri, kanan = st.columns([1, 1])
+with kiri:
+    tahun = pilih_tahun(office)
+with new_session(engine()) as session, st.spinner("Menghitung capaian..."):
+    tahunan = load_tahunan(session, office, tahun)
+    with kanan:
+        triwulan = pilih_triwulan(latest_triwulan(tahunan.data))
+    capaian = compute_capaian_tahun(session, office, tahun, triwulan)
+    tren = capaian_per_triwulan(session, office, tahun, triwulan)
+
+st.title(f"Kinerja {office.nama} {tahun}")
+st.caption(f"Capaian {tw_label(triwulan)} · {capaian.tahunan.versi.nama} · target sesuai Rencana Aksi")
+if latest_bulan(tahunan.data) is None:
+    st.info(
+        "Belum ada realisasi untuk tahun ini. Langkah berikutnya: admin membuat akun operator tiap seksi "
+        "(menu **Pengguna**), lalu operator mengisi realisasi bulanan (menu **Isi realisasi**). "
+        "Grafik akan muncul setelah data pertama tersimpan."
+    )
+    st.stop()
+
+per_unit = capaian_per_unit(capaian)
+kantor = per_unit[per_unit["unit"] == capaian.tahunan.baris[0].unit.kode].iloc[0]
+realisasi, pagu, serapan = penyerapan_total(tahunan, bulan_akhir(triwulan))
+skor = skor_khusus(capaian)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Capaian sasaran strategis", format_persen(kantor["capaian"]) or "–", kantor["kategori"], delta_color="off")
+m2.metric("Penyerapan anggaran", format_persen(serapan) or "–",
+          f"{format_rupiah(realisasi)} dari {format_rupiah(pagu)}", delta_color="off")
+for col, key in ((m3, "ikm"), (m4, "akip")):
+    if s := skor.get(key):
+        keterangan = s["label"] or f"target {format_angka(s['target'])}"
+        col.metric(s["nama"], format_angka(s["nilai"]) or "belum ada", keterangan, delta_color="off")
+
+per_unit["label"] = per_unit["capaian"].map(lambda v: format_persen(v) or "belum ada")
+fig = px.bar(per_unit, x="capaian", y="unit_nama", color="kategori", orientation="h", text="label",
+             color_discrete_map=WARNA_KATEGORI, labels={"capaian": "Capaian (%)", "unit_nama": ""},
+             category_orders={"unit_nama": list(per_unit["unit_nama"])})
+fig.add_vline(x=100, line_dash="dot", line_color="#555")
+st.plotly_chart(style_figure(fig, f"Capaian per unit {tw_label(triwulan)} {tahun}"), use_container_width=True)
+
+tren["triwulan_label"] = tren["triwulan"].map(nama_triwulan)
+fig = px.line(tren.dropna(subset=["capaian"]), x="triwulan_label", y="capaian", color="unit_nama", markers=True,
+              labels={"capaian": "Capaian (%)", "triwulan_label": "", "unit_nama": "Unit"})
+st.plotly_chart(style_figure(fig, f"Capaian per triwulan {tahun}"), use_container_width=True)
+
+st.subheader(f"Kelengkapan pengisian s.d. {nama_triwulan(triwulan)}")
+st.caption("Persentase indikator dan sub kegiatan yang sudah diisi tiap unit per bulan; 0 berarti belum melapor.")
+grid = kelengkapan(tahunan, bulan_akhir(triwulan))
+bulan_cols = [c for c in grid.columns if c not in ("unit", "unit_nama")]
+st.dataframe(
+    grid.drop(columns="unit").set_index("unit_nama").style.format("{:d} %").map(warna_persen, subset=bulan_cols),
+    use_container_width=True,
+)
+
+st.subheader("Indikator dengan capaian terendah")
+worst = indikator_table(capaian).drop_duplicates("kode").head(8)
+worst = worst[["unit_nama", "indikator", "satuan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "kategori"]]
+st.dataframe(
+    tabel(worst, angka=("target_sd_tw", "realisasi_sd_tw"), persen=("capaian_sd_tw",)), hide_index=True,
+    use_container_width=True, column_config=KOLOM_CAPAIAN,
+)

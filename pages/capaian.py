@@ -1,0 +1,36 @@
+"""Every indicator with target, realisasi and capaian s.d. a triwulan; filter by unit, worst first."""
+
+import streamlit as st
+
+from kinerja.db import new_session
+from kinerja.laporan import compute_capaian_tahun
+from kinerja.queries import load_tahunan
+from kinerja.ringkasan import indikator_table, latest_triwulan
+from pages._ui import KOLOM_CAPAIAN, engine, instansi, pilih_tahun, pilih_triwulan, require, tabel, tw_label
+
+user = require("admin", "pimpinan")
+office = instansi(user)
+c1, c2, c3 = st.columns([1, 1, 2])
+with c1:
+    tahun = pilih_tahun(office, key="capaian_tahun")
+with new_session(engine()) as session:
+    with c2:
+        triwulan = pilih_triwulan(latest_triwulan(load_tahunan(session, office, tahun).data), key="capaian_tw")
+    capaian = compute_capaian_tahun(session, office, tahun, triwulan)
+table = indikator_table(capaian)
+with c3:
+    units = st.multiselect("Unit", list(dict.fromkeys(table["unit_nama"])), key="capaian_unit",
+                           placeholder="Semua unit")
+if units:
+    table = table[table["unit_nama"].isin(units)]
+
+st.title(f"Capaian indikator {tw_label(triwulan)} {tahun}")
+st.caption(f"{len(table)} baris perjanjian, diurutkan dari capaian terendah; kosong = belum ada realisasi. "
+           "Klik judul kolom untuk mengurutkan.")
+columns = ["unit_nama", "no", "indikator", "satuan", "target_tahunan", "target_sd_tw", "realisasi_sd_tw",
+           "capaian_sd_tw", "capaian_tahunan", "kategori"]
+st.dataframe(
+    tabel(table[columns], angka=("target_tahunan", "target_sd_tw", "realisasi_sd_tw"),
+          persen=("capaian_sd_tw", "capaian_tahunan")),
+    hide_index=True, use_container_width=True, column_config=KOLOM_CAPAIAN, height=620,
+)

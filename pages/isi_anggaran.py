@@ -1,0 +1,57 @@
+"""Monthly entry of a unit's budget realisation per sub-kegiatan, in whole Rupiah."""
+
+import streamlit as st
+
+from kinerja.db import new_session
+from kinerja.entri import entries_anggaran_from_grid, grid_anggaran
+from kinerja.format import format_rupiah, nama_bulan
+from kinerja.realisasi import ValidationError, save_realisasi_anggaran
+from pages._ui import engine, instansi, masalah, pilih_bulan, pilih_tahun, pilih_unit_isian, require
+
+user = require("admin", "operator")
+office = instansi(user)
+c1, c2, c3 = st.columns([1, 1, 2])
+with c1:
+    tahun = pilih_tahun(office, key="ang_tahun")
+with c2:
+    bulan = pilih_bulan(tahun, key="ang_bulan")
+with c3:
+    unit = pilih_unit_isian(user, office, key="ang_unit")
+
+st.title(f"Realisasi anggaran {unit.nama}")
+st.caption(f"{nama_bulan(bulan)} {tahun}. Rupiah yang dibelanjakan bulan ini per sub kegiatan, tanpa titik atau "
+           "dengan titik ribuan (1.250.000). Kosongkan sel untuk menghapus.")
+with new_session(engine()) as session:
+    before = grid_anggaran(session, office, tahun, unit.id, bulan)
+if before.empty:
+    st.info("Unit ini tidak mengelola sub kegiatan.")
+    st.stop()
+
+shown = before.assign(pagu=before["pagu"].map(format_rupiah), sebelumnya=before["sebelumnya"].map(format_rupiah))
+editor_key = f"grid_anggaran_{unit.id}_{tahun}_{bulan}"
+after = st.data_editor(
+    shown, key=editor_key, hide_index=True, use_container_width=True, num_rows="fixed",
+    disabled=["kode", "sub_kegiatan", "pagu", "sebelumnya"],
+    column_config={
+        "kode": "Kode", "sub_kegiatan": st.column_config.TextColumn("Sub kegiatan", width="large"),
+        "pagu": "Pagu", "sebelumnya": "Realisasi s.d. bulan lalu", "realisasi": "Realisasi bulan ini (Rp)",
+        "keterangan": "Keterangan",
+    },
+)
+if st.button("Simpan", type="primary", key="ang_simpan"):
+    entries, problems = entries_anggaran_from_grid(before, after, bulan)
+    if problems:
+        masalah(problems)
+    elif not entries:
+        st.info("Tidak ada perubahan untuk disimpan.")
+    else:
+        try:
+            n = save_realisasi_anggaran(engine(), instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user)
+        except ValidationError as e:
+            masalah(e.problems)
+        else:
+            st.session_state.pop(editor_key, None)
+            st.session_state["ang_pesan"] = f"{n} isian anggaran {nama_bulan(bulan)} tersimpan."
+            st.rerun()
+if msg := st.session_state.pop("ang_pesan", None):
+    st.success(msg)

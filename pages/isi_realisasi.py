@@ -1,0 +1,60 @@
+"""Monthly entry of a unit's realisations: one grid, one Save, all of it or nothing."""
+
+import streamlit as st
+
+from kinerja.db import new_session
+from kinerja.entri import entries_from_grid, grid_realisasi
+from kinerja.format import nama_bulan
+from kinerja.realisasi import ValidationError, save_realisasi
+from pages._ui import engine, instansi, masalah, pilih_bulan, pilih_tahun, pilih_unit_isian, require
+
+user = require("admin", "operator")
+office = instansi(user)
+c1, c2, c3 = st.columns([1, 1, 2])
+with c1:
+    tahun = pilih_tahun(office, key="isi_tahun")
+with c2:
+    bulan = pilih_bulan(tahun, key="isi_bulan")
+with c3:
+    unit = pilih_unit_isian(user, office, key="isi_unit")
+
+st.title(f"Realisasi {unit.nama}")
+st.caption(f"{nama_bulan(bulan)} {tahun}. Isi nilai bulan ini saja (bukan kumulatif); indikator persentase diisi "
+           "pembilang dan penyebut. Angka boleh ditulis 12,5. Kosongkan sel untuk menghapus isian bulan itu.")
+with new_session(engine()) as session:
+    before = grid_realisasi(session, office, tahun, unit.id, bulan)
+if before.empty:
+    st.info("Unit ini tidak punya indikator yang diisi sendiri; indikatornya dihitung dari unit di bawahnya.")
+    st.stop()
+
+locked = before["otomatis"] != ""
+editor_key = f"grid_realisasi_{unit.id}_{tahun}_{bulan}"
+after = st.data_editor(
+    before, key=editor_key, hide_index=True, use_container_width=True, num_rows="fixed",
+    disabled=["kode", "indikator", "satuan", "jenis", "otomatis"],
+    column_config={
+        "kode": "Kode", "indikator": st.column_config.TextColumn("Indikator", width="large"), "satuan": "Satuan",
+        "jenis": "Diisi", "nilai": "Nilai", "pembilang": "Pembilang", "penyebut": "Penyebut",
+        "keterangan": st.column_config.TextColumn("Keterangan", width="medium"), "otomatis": "Otomatis",
+    },
+)
+if locked.any():
+    st.caption("Baris bertanda *Otomatis* dihitung sistem (turunan, penyerapan anggaran, IKM/AKIP) dan tidak diisi.")
+
+if st.button("Simpan", type="primary", key="isi_simpan"):
+    entries, problems = entries_from_grid(before, after, bulan)
+    if problems:
+        masalah(problems)
+    elif not entries:
+        st.info("Tidak ada perubahan untuk disimpan.")
+    else:
+        try:
+            n = save_realisasi(engine(), instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user)
+        except ValidationError as e:
+            masalah(e.problems)
+        else:
+            st.session_state.pop(editor_key, None)
+            st.session_state["isi_pesan"] = f"{n} isian {nama_bulan(bulan)} tersimpan."
+            st.rerun()
+if msg := st.session_state.pop("isi_pesan", None):
+    st.success(msg)

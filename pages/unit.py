@@ -1,0 +1,60 @@
+"""A page per unit and per indicator: rows of its agreement, monthly trend, keterangan, Penjelasan."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from kinerja.db import new_session
+from kinerja.laporan import compute_capaian_tahun
+from kinerja.queries import list_penjelasan, load_tahunan
+from kinerja.ringkasan import indikator_table, latest_triwulan, tren_indikator
+from pages._ui import KOLOM_CAPAIAN, engine, instansi, pilih_tahun, pilih_triwulan, require, style_figure, tabel
+
+user = require("admin", "pimpinan")
+office = instansi(user)
+c1, c2, c3 = st.columns([1, 1, 2])
+with c1:
+    tahun = pilih_tahun(office, key="unit_tahun")
+with new_session(engine()) as session:
+    tahunan = load_tahunan(session, office, tahun)
+    with c2:
+        triwulan = pilih_triwulan(latest_triwulan(tahunan.data), key="unit_tw")
+    capaian = compute_capaian_tahun(session, office, tahun, triwulan)
+units = {b.unit.kode: b.unit.nama for b in tahunan.baris}
+with c3:
+    unit = st.selectbox("Unit", list(units), format_func=units.get, key="unit_pilih")
+
+table = indikator_table(capaian)
+table = table[table["unit"] == unit].sort_values("no", key=lambda s: s.str.zfill(3))
+st.title(units[unit])
+st.dataframe(
+    tabel(table[["no", "indikator", "satuan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "kategori"]],
+          angka=("target_sd_tw", "realisasi_sd_tw"), persen=("capaian_sd_tw",)),
+    hide_index=True, use_container_width=True, column_config=KOLOM_CAPAIAN,
+)
+
+pilihan = dict(zip(table["kode"], table["no"] + ". " + table["indikator"], strict=True))
+kode = st.selectbox("Indikator", list(pilihan), format_func=pilihan.get, key="unit_indikator")
+ind = next(b.indikator for b in tahunan.baris if b.indikator.kode == kode)
+tren = tren_indikator(tahunan, kode)
+fig = go.Figure()
+if ind.sumber == "input":
+    bulanan = tren["nilai"] if ind.jenis == "tunggal" else tren["pembilang"]
+    fig.add_bar(x=tren["nama_bulan"], y=bulanan, name="Nilai bulan ini" if ind.jenis == "tunggal" else "Pembilang")
+fig.add_scatter(x=tren["nama_bulan"], y=tren["realisasi_sd"], name="Realisasi s.d. bulan", mode="lines+markers",
+                connectgaps=True)
+st.plotly_chart(style_figure(fig, f"{ind.nama} ({ind.satuan}) per bulan {tahun}"), use_container_width=True)
+
+catatan = [(b, e.keterangan) for b, e in sorted(tahunan.data.realisasi.get(kode, {}).items()) if e.keterangan]
+if catatan:
+    st.markdown("**Keterangan**\n" + "\n".join(f"- {tren['nama_bulan'][b - 1]}: {k}" for b, k in catatan))
+with new_session(engine()) as session:
+    penjelasan = list_penjelasan(session, ind.id)
+if not penjelasan:
+    st.caption("Perjanjian kinerja tidak memuat penjelasan untuk indikator ini.")
+for p in penjelasan:
+    with st.expander(f"Penjelasan (lampiran PK {p.unit_nama})"):
+        for label, text in (("Uraian sasaran", p.uraian_sasaran), ("Uraian", p.uraian), ("Relevansi", p.relevansi),
+                            ("Formulasi", p.formulasi), ("Sumber data", p.sumber_data),
+                            ("Penjelasan target", p.penjelasan_target)):
+            if text:
+                st.markdown(f"**{label}**  \n{text}")
