@@ -22,6 +22,7 @@ ISIAN = [
 ADMIN = [
     st.Page("pages/pengguna.py", title="Pengguna", icon="👥"),
     st.Page("pages/target.py", title="Target & rencana aksi", icon="📐"),
+    st.Page("pages/revisi.py", title="PK Perubahan", icon="📝"),
     st.Page("pages/ikm.py", title="Survei IKM", icon="🙂"),
     st.Page("pages/akip.py", title="Nilai AKIP", icon="🏅"),
 ]
@@ -42,7 +43,7 @@ if user is not None:
         st.warning("**DEMO** — data contoh untuk mencoba dan melatih; bukan data sebenarnya.", icon="🧪")
     with st.sidebar:
         st.markdown(f"**{office.nama}**  \n{user.nama} · {PERAN_LABEL[user.peran]}")
-        if st.button("Keluar", key="keluar", icon="🚪", use_container_width=True):
+        if st.button("Keluar", key="keluar", icon="🚪", width="stretch"):
             st.session_state.clear()
             st.rerun()
 

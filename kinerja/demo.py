@@ -16,6 +16,7 @@ from kinerja.seed import init_database
 
 # Units that are late: their last months stay empty, so the completeness grid has something to show.
 TERLAMBAT = {"TRANTIB": 11, "PELAYANAN": 12}
+CATATAN = ("", "", "Sesuai jadwal", "Dokumen terlampir")
 
 
 class DemoError(ValueError):
@@ -92,7 +93,7 @@ def _realisasi(tahunan: Tahunan, rng: random.Random) -> list[EntriRealisasi]:
                 cumulative = round(target * pace * bulan / 12)
                 if cumulative > done:
                     entries.append(EntriRealisasi(kode=ind.kode, bulan=bulan, nilai=Decimal(cumulative - done),
-                                                  keterangan=rng.choice(("", "", "Sesuai jadwal", "Dokumen terlampir"))))
+                                                  keterangan=rng.choice(CATATAN)))
                     done = cumulative
     return entries
 

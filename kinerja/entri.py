@@ -33,7 +33,8 @@ def _cell(value: Decimal | None) -> str:
 
 
 def _text(value: object) -> str:
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return "" if missing else str(value).strip()
 
 
 def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: int, bulan: int) -> pd.DataFrame:

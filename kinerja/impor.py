@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import openpyxl
+
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi, ValidationError
 
 REALISASI_COLUMNS = ["kode", "bulan", "nilai", "pembilang", "penyebut", "keterangan"]
@@ -126,6 +128,22 @@ def parse_ikm_csv(data: bytes, name: str = "berkas") -> list[list[int | None]]:
     header, rows = read_table(data, name)
     check_columns(header, IKM_COLUMNS, ["responden", "no"], name)
     return check_jawaban([[row[c] for c in IKM_COLUMNS] for row in rows], name)
+
+
+def parse_ikm_xlsx(data: bytes, name: str = "berkas") -> list[list[int | None]]:
+    """Parse the first sheet of an XLSX: a header row with u1..u9, then one respondent per row."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a non-XLSX file
+        raise ValidationError([f"{name}: bukan berkas Excel (.xlsx) yang bisa dibaca"]) from None
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    if not rows:
+        raise ValidationError([f"{name}: lembar pertama kosong"])
+    header = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
+    check_columns([h for h in header if h], IKM_COLUMNS, ["responden", "no"], f"{name} lembar {sheet.title}")
+    index = [header.index(c) for c in IKM_COLUMNS]
+    return check_jawaban([[row[i] if i < len(row) else None for i in index] for row in rows[1:]], name)
 
 
 def check_jawaban(rows: Sequence[Sequence[object]], name: str) -> list[list[int | None]]:

@@ -250,6 +250,18 @@ class JawabanIKM(SQLModel, table=True):
     u9: int | None = None
 
 
+class RekapIKM(SQLModel, table=True):
+    """A survey typed as counts: how many respondents gave `nilai` (1-4) to `unsur` (1-9)."""
+
+    __tablename__ = "rekap_ikm"
+    __table_args__ = (UniqueConstraint("survei_id", "unsur", "nilai"),)
+    id: int | None = Field(default=None, primary_key=True)
+    survei_id: int = Field(foreign_key="survei_ikm.id", index=True)
+    unsur: int
+    nilai: int
+    jumlah: int
+
+
 class NilaiAKIP(SQLModel, table=True):
     """The Inspektorat's LHE score of one year, by its four components."""
 

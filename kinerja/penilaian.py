@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from kinerja.akip import HasilAKIP, check_komponen, compute_akip
 from kinerja.db import write_session
-from kinerja.ikm import HasilIKM, compute_ikm
-from kinerja.models import Indikator, JawabanIKM, NilaiAKIP, Pengguna, SurveiIKM, now_utc
+from kinerja.ikm import HasilIKM, compute_ikm, compute_ikm_from_counts
+from kinerja.models import Indikator, JawabanIKM, NilaiAKIP, Pengguna, RekapIKM, SurveiIKM, now_utc
 from kinerja.realisasi import EntriRealisasi, ValidationError, write_realisasi
 
 QUANTUM = Decimal("0.0001")
@@ -37,19 +37,26 @@ def save_survei_ikm(
     instansi_id: int,
     tahun: int,
     bulan: int,
-    answers: Sequence[Sequence[int | None]],
+    answers: Sequence[Sequence[int | None]] | None = None,
+    counts: Sequence[Sequence[int]] | None = None,
     judul: str = "",
     populasi: int | None = None,
     pengguna: Pengguna | None = None,
     oleh: str = "cli",
 ) -> HasilIKM:
-    """Store the survey's answers and set the IKM indicator's realisation for that month."""
+    """Store a survey (respondents' answers, or counts per unsur and answer) and set the IKM
+    indicator's realisation for that month, in one transaction."""
     _check_admin(pengguna)
+    problems = []
     if not 1 <= bulan <= 12:
-        raise ValidationError([f"bulan harus 1 sampai 12, bukan {bulan}"])
-    hasil = compute_ikm(answers)
+        problems.append(f"bulan harus 1 sampai 12, bukan {bulan}")
+    if counts is not None and any(c < 0 for row in counts for c in row):
+        problems.append("jumlah responden tidak boleh negatif")
+    hasil = compute_ikm(answers) if answers is not None else compute_ikm_from_counts(counts or [])
     if hasil.nilai is None:
-        raise ValidationError(["survei tidak punya jawaban"])
+        problems.append("survei tidak punya jawaban")
+    if problems:
+        raise ValidationError(problems)
     who = pengguna.username if pengguna else oleh
     with write_session(engine) as session:
         ind = _indikator_khusus(session, instansi_id, tahun, "ikm")
@@ -57,12 +64,15 @@ def save_survei_ikm(
                            populasi=populasi, diisi_oleh=who)
         session.add(survei)
         session.flush()
-        for n, row in enumerate(answers, start=1):
+        for n, row in enumerate(answers or [], start=1):
             session.add(JawabanIKM(survei_id=survei.id, responden=n, **{f"u{i + 1}": a for i, a in enumerate(row)}))
+        for unsur, row in enumerate(counts or [], start=1):
+            for nilai, jumlah in enumerate(row, start=1):
+                session.add(RekapIKM(survei_id=survei.id, unsur=unsur, nilai=nilai, jumlah=jumlah))
         nilai = hasil.nilai.quantize(QUANTUM, rounding=ROUND_HALF_UP)
         write_realisasi(session, instansi_id=instansi_id, tahun=tahun, pengguna=None, oleh=who, entries=[
             EntriRealisasi(kode=ind.kode, bulan=bulan, nilai=nilai,
-                           keterangan=f"Survei IKM: {hasil.responden} responden")
+                           keterangan=f"Survei IKM {judul}: {hasil.responden} responden".replace("  ", " "))
         ])
     return hasil
 

@@ -228,7 +228,9 @@ class PenjelasanUnit:
 def list_penjelasan(session: Session, indikator_id: int) -> list[PenjelasanUnit]:
     """Return every annex text that explains an indicator."""
     rows = session.exec(
-        select(Penjelasan, Unit).join(Unit, Unit.id == Penjelasan.unit_id).where(Penjelasan.indikator_id == indikator_id)
+        select(Penjelasan, Unit)
+        .join(Unit, Unit.id == Penjelasan.unit_id)
+        .where(Penjelasan.indikator_id == indikator_id)
         .order_by(Unit.urutan)
     ).all()
     return [

@@ -32,7 +32,7 @@ fig.add_scatter(x=kurva["nama_bulan"], y=kurva["penyerapan"], name="Penyerapan k
 fig.add_scatter(x=kurva["nama_bulan"], y=kurva["rencana_aksi"], name="Rencana Aksi", mode="markers",
                 marker={"symbol": "diamond", "size": 12})
 fig.update_yaxes(title="% dari pagu", range=[0, 105])
-st.plotly_chart(style_figure(fig, f"Penyerapan anggaran kumulatif per bulan {tahun}"), use_container_width=True)
+st.plotly_chart(style_figure(fig, f"Penyerapan anggaran kumulatif per bulan {tahun}"), width="stretch")
 
 program = anggaran_table(tahunan, sd_bulan, "program")
 per_unit = anggaran_per_unit(tahunan, sd_bulan)
@@ -42,13 +42,13 @@ fig.add_bar(x=per_unit["unit_nama"], y=per_unit["realisasi"], name="Realisasi", 
 fig.update_layout(barmode="group")
 fig.update_yaxes(title="Rupiah", type="log")
 st.plotly_chart(style_figure(fig, f"Pagu dan realisasi per unit {tw_label(triwulan)} (skala log)"),
-                use_container_width=True)
+                width="stretch")
 
 kolom = {"kode": "Kode", "nama": "Program", "unit_nama": "Unit", "pagu": "Pagu", "realisasi": "Realisasi",
          "penyerapan": "Penyerapan", "sisa": "Sisa"}
 st.subheader(f"Per program {tw_label(triwulan)}")
 st.dataframe(tabel(program.drop(columns="unit"), rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
-             hide_index=True, use_container_width=True, column_config=kolom)
+             hide_index=True, width="stretch", column_config=kolom)
 st.subheader(f"Per unit {tw_label(triwulan)}")
 st.dataframe(tabel(per_unit.drop(columns="unit"), rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
-             hide_index=True, use_container_width=True, column_config=kolom)
+             hide_index=True, width="stretch", column_config=kolom)

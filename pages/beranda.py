@@ -72,12 +72,12 @@ fig = px.bar(per_unit, x="capaian", y="unit_nama", color="kategori", orientation
              color_discrete_map=WARNA_KATEGORI, labels={"capaian": "Capaian (%)", "unit_nama": ""},
              category_orders={"unit_nama": list(per_unit["unit_nama"])})
 fig.add_vline(x=100, line_dash="dot", line_color="#555")
-st.plotly_chart(style_figure(fig, f"Capaian per unit {tw_label(triwulan)} {tahun}"), use_container_width=True)
+st.plotly_chart(style_figure(fig, f"Capaian per unit {tw_label(triwulan)} {tahun}"), width="stretch")
 
 tren["triwulan_label"] = tren["triwulan"].map(nama_triwulan)
 fig = px.line(tren.dropna(subset=["capaian"]), x="triwulan_label", y="capaian", color="unit_nama", markers=True,
               labels={"capaian": "Capaian (%)", "triwulan_label": "", "unit_nama": "Unit"})
-st.plotly_chart(style_figure(fig, f"Capaian per triwulan {tahun}"), use_container_width=True)
+st.plotly_chart(style_figure(fig, f"Capaian per triwulan {tahun}"), width="stretch")
 
 st.subheader(f"Kelengkapan pengisian s.d. {nama_triwulan(triwulan)}")
 st.caption("Persentase indikator dan sub kegiatan yang sudah diisi tiap unit per bulan; 0 berarti belum melapor.")
@@ -85,7 +85,7 @@ grid = kelengkapan(tahunan, bulan_akhir(triwulan))
 bulan_cols = [c for c in grid.columns if c not in ("unit", "unit_nama")]
 st.dataframe(
     grid.drop(columns="unit").set_index("unit_nama").style.format("{:d} %").map(warna_persen, subset=bulan_cols),
-    use_container_width=True,
+    width="stretch",
 )
 
 st.subheader("Indikator dengan capaian terendah")
@@ -93,5 +93,5 @@ worst = indikator_table(capaian).drop_duplicates("kode").head(8)
 worst = worst[["unit_nama", "indikator", "satuan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "kategori"]]
 st.dataframe(
     tabel(worst, angka=("target_sd_tw", "realisasi_sd_tw"), persen=("capaian_sd_tw",)), hide_index=True,
-    use_container_width=True, column_config=KOLOM_CAPAIAN,
+    width="stretch", column_config=KOLOM_CAPAIAN,
 )

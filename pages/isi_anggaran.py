@@ -30,7 +30,7 @@ if before.empty:
 shown = before.assign(pagu=before["pagu"].map(format_rupiah), sebelumnya=before["sebelumnya"].map(format_rupiah))
 editor_key = f"grid_anggaran_{unit.id}_{tahun}_{bulan}"
 after = st.data_editor(
-    shown, key=editor_key, hide_index=True, use_container_width=True, num_rows="fixed",
+    shown, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
     disabled=["kode", "sub_kegiatan", "pagu", "sebelumnya"],
     column_config={
         "kode": "Kode", "sub_kegiatan": st.column_config.TextColumn("Sub kegiatan", width="large"),

@@ -30,7 +30,7 @@ if before.empty:
 locked = before["otomatis"] != ""
 editor_key = f"grid_realisasi_{unit.id}_{tahun}_{bulan}"
 after = st.data_editor(
-    before, key=editor_key, hide_index=True, use_container_width=True, num_rows="fixed",
+    before, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
     disabled=["kode", "indikator", "satuan", "jenis", "otomatis"],
     column_config={
         "kode": "Kode", "indikator": st.column_config.TextColumn("Indikator", width="large"), "satuan": "Satuan",

@@ -29,7 +29,7 @@ st.title(units[unit])
 st.dataframe(
     tabel(table[["no", "indikator", "satuan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "kategori"]],
           angka=("target_sd_tw", "realisasi_sd_tw"), persen=("capaian_sd_tw",)),
-    hide_index=True, use_container_width=True, column_config=KOLOM_CAPAIAN,
+    hide_index=True, width="stretch", column_config=KOLOM_CAPAIAN,
 )
 
 pilihan = dict(zip(table["kode"], table["no"] + ". " + table["indikator"], strict=True))
@@ -42,7 +42,7 @@ if ind.sumber == "input":
     fig.add_bar(x=tren["nama_bulan"], y=bulanan, name="Nilai bulan ini" if ind.jenis == "tunggal" else "Pembilang")
 fig.add_scatter(x=tren["nama_bulan"], y=tren["realisasi_sd"], name="Realisasi s.d. bulan", mode="lines+markers",
                 connectgaps=True)
-st.plotly_chart(style_figure(fig, f"{ind.nama} ({ind.satuan}) per bulan {tahun}"), use_container_width=True)
+st.plotly_chart(style_figure(fig, f"{ind.nama} ({ind.satuan}) per bulan {tahun}"), width="stretch")
 
 catatan = [(b, e.keterangan) for b, e in sorted(tahunan.data.realisasi.get(kode, {}).items()) if e.keterangan]
 if catatan:

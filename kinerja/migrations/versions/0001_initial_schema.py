@@ -5,17 +5,18 @@ Revises:
 Create Date: 2026-11-27
 
 """
-from collections.abc import Sequence
+from typing import Sequence, Union
 
+from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
+
 
 # revision identifiers, used by Alembic.
 revision: str = '0001'
-down_revision: str | Sequence[str] | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: Union[str, Sequence[str], None] = None
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
@@ -188,6 +189,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('pengguna', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pengguna_instansi_id'), ['instansi_id'], unique=False)
+
+    op.create_table('rekap_ikm',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('survei_id', sa.Integer(), nullable=False),
+    sa.Column('unsur', sa.Integer(), nullable=False),
+    sa.Column('nilai', sa.Integer(), nullable=False),
+    sa.Column('jumlah', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['survei_id'], ['survei_ikm.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('survei_id', 'unsur', 'nilai')
+    )
+    with op.batch_alter_table('rekap_ikm', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rekap_ikm_survei_id'), ['survei_id'], unique=False)
 
     op.create_table('indikator',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -373,6 +387,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_indikator_instansi_id'))
 
     op.drop_table('indikator')
+    with op.batch_alter_table('rekap_ikm', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rekap_ikm_survei_id'))
+
+    op.drop_table('rekap_ikm')
     with op.batch_alter_table('pengguna', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pengguna_instansi_id'))
 

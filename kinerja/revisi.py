@@ -1,0 +1,200 @@
+"""Targets, Rencana Aksi and revisions of a year's agreements (PK Perubahan)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import Engine, func
+from sqlmodel import select
+
+from kinerja.capaian import default_rencana_aksi
+from kinerja.db import write_session
+from kinerja.format import format_angka, parse_angka_id
+from kinerja.models import BarisPK, Indikator, Jejak, Pagu, Pengguna, Perjanjian, Target, Versi
+from kinerja.queries import BarisIndikator
+from kinerja.realisasi import ValidationError
+
+
+@dataclass(frozen=True)
+class UbahTarget:
+    """New annual target and Rencana Aksi (None = the DOMAIN.md default) of one indicator."""
+
+    kode: str
+    tahunan: Decimal | None
+    tw: tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]
+
+
+def _admin(oleh: Pengguna | None) -> str:
+    if oleh is not None and oleh.peran != "admin":
+        raise ValidationError(["Hanya admin yang dapat mengubah target dan versi perjanjian"])
+    return oleh.username if oleh else "cli"
+
+
+def check_target(ind: Indikator, ubah: UbahTarget) -> list[str]:
+    """Return the problems of a new target: present, not negative, cumulative targets not decreasing."""
+    where = f"{ind.kode} {ind.nama}"
+    if ubah.tahunan is None:
+        return [f"{where}: target tahunan harus diisi"]
+    problems = []
+    values = [ubah.tahunan, *[t for t in ubah.tw if t is not None]]
+    if any(v < 0 for v in values):
+        problems.append(f"{where}: target tidak boleh negatif")
+    cumulative = ind.sumber == "anggaran" or (ind.jenis == "tunggal" and ind.agregasi == "jumlah")
+    if cumulative:
+        defaults = default_rencana_aksi(ubah.tahunan, ind.agregasi, ind.jenis, ind.sumber)
+        filled = [t if t is not None else d for t, d in zip(ubah.tw, defaults, strict=True)]
+        if any(a > b for a, b in zip(filled, filled[1:], strict=False)):
+            problems.append(f"{where}: rencana aksi kumulatif tidak boleh turun dari triwulan ke triwulan")
+        if filled[3] != ubah.tahunan:
+            problems.append(
+                f"{where}: target s.d. triwulan IV ({format_angka(filled[3])}) harus sama dengan target tahunan "
+                f"({format_angka(ubah.tahunan)})"
+            )
+    return problems
+
+
+def save_targets(engine: Engine, *, versi_id: int, changes: list[UbahTarget], oleh: Pengguna | None = None) -> int:
+    """Validate and save new targets of one version, all or nothing; return how many changed."""
+    who = _admin(oleh)
+    with write_session(engine) as session:
+        versi = session.get(Versi, versi_id)
+        if versi is None or (oleh is not None and versi.instansi_id != oleh.instansi_id):
+            raise ValidationError(["Versi perjanjian tidak ada"])
+        rows = session.exec(
+            select(Target, Indikator).join(Indikator, Indikator.id == Target.indikator_id)
+            .where(Target.versi_id == versi_id)
+        ).all()
+        by_kode = {ind.kode: (t, ind) for t, ind in rows}
+        problems = [f"{c.kode}: indikator tidak ada di versi ini" for c in changes if c.kode not in by_kode]
+        problems += [p for c in changes if c.kode in by_kode for p in check_target(by_kode[c.kode][1], c)]
+        if problems:
+            raise ValidationError(problems)
+        changed = 0
+        for c in changes:
+            target, _ = by_kode[c.kode]
+            before = [target.tahunan, target.tw1, target.tw2, target.tw3, target.tw4]
+            after = [c.tahunan, *c.tw]
+            if before == after:
+                continue
+            target.tahunan, (target.tw1, target.tw2, target.tw3, target.tw4) = c.tahunan, c.tw
+            session.add(target)
+            session.add(Jejak(instansi_id=versi.instansi_id, pengguna=who, tabel="target",
+                              kunci=f"{versi.tahun}/{versi.nama}/{c.kode}", aksi="ubah",
+                              sebelum=str([str(v) if v is not None else None for v in before]),
+                              sesudah=str([str(v) if v is not None else None for v in after])))
+            changed += 1
+        return changed
+
+
+def create_perubahan(
+    engine: Engine, *, instansi_id: int, tahun: int, nama: str, tanggal: date, berlaku_bulan: int,
+    oleh: Pengguna | None = None,
+) -> Versi:
+    """Start a PK Perubahan as a draft copy of the newest version (agreements, targets, pagu).
+
+    The earlier version stays as it was: capaian of the months before `berlaku_bulan` keep
+    being computed with its targets.
+    """
+    who = _admin(oleh)
+    problems = []
+    if not nama.strip():
+        problems.append("Nama versi harus diisi, misalnya 'PK Perubahan 1'")
+    if not 1 <= berlaku_bulan <= 12:
+        problems.append("Bulan mulai berlaku harus 1 sampai 12")
+    if tanggal.year != tahun:
+        problems.append(f"Tanggal penetapan harus di tahun {tahun}")
+    with write_session(engine) as session:
+        latest = session.exec(
+            select(Versi).where(Versi.instansi_id == instansi_id, Versi.tahun == tahun).order_by(Versi.nomor.desc())  # type: ignore[attr-defined]
+        ).first()
+        if latest is None:
+            problems.append(f"Belum ada perjanjian kinerja tahun {tahun}")
+        elif berlaku_bulan < latest.berlaku_bulan:
+            problems.append(f"Versi baru harus berlaku sejak bulan {latest.berlaku_bulan} atau sesudahnya")
+        if session.exec(select(func.count()).select_from(Versi).where(
+                Versi.instansi_id == instansi_id, Versi.tahun == tahun, Versi.status == "draf")).one():
+            problems.append("Masih ada versi draf; terbitkan atau hapus dulu")
+        if problems:
+            raise ValidationError(problems)
+        new = Versi(instansi_id=instansi_id, tahun=tahun, nomor=latest.nomor + 1, nama=nama.strip(), tanggal=tanggal,
+                    berlaku_bulan=berlaku_bulan, status="draf")
+        session.add(new)
+        session.flush()
+        for pk in session.exec(select(Perjanjian).where(Perjanjian.versi_id == latest.id)).all():
+            copy = Perjanjian(versi_id=new.id, unit_id=pk.unit_id, pihak_pertama_id=pk.pihak_pertama_id,
+                              pihak_kedua_id=pk.pihak_kedua_id, tanggal=tanggal)
+            session.add(copy)
+            session.flush()
+            for b in session.exec(select(BarisPK).where(BarisPK.perjanjian_id == pk.id)).all():
+                session.add(BarisPK(perjanjian_id=copy.id, indikator_id=b.indikator_id, no=b.no, sasaran=b.sasaran,
+                                    urutan=b.urutan))
+        for t in session.exec(select(Target).where(Target.versi_id == latest.id)).all():
+            session.add(Target(indikator_id=t.indikator_id, versi_id=new.id, tahunan=t.tahunan, tw1=t.tw1, tw2=t.tw2,
+                               tw3=t.tw3, tw4=t.tw4))
+        for p in session.exec(select(Pagu).where(Pagu.versi_id == latest.id)).all():
+            session.add(Pagu(anggaran_id=p.anggaran_id, versi_id=new.id, pagu=p.pagu))
+        session.add(Jejak(instansi_id=instansi_id, pengguna=who, tabel="versi", kunci=f"{tahun}/{new.nama}",
+                          aksi="tambah", sesudah=f"draf dari {latest.nama}, berlaku bulan {berlaku_bulan}"))
+        return new
+
+
+def publish_versi(engine: Engine, *, versi_id: int, oleh: Pengguna | None = None) -> Versi:
+    """Put a draft version in force from its berlaku_bulan."""
+    who = _admin(oleh)
+    with write_session(engine) as session:
+        versi = session.get(Versi, versi_id)
+        if versi is None or versi.status != "draf":
+            raise ValidationError(["Hanya versi draf yang dapat diterbitkan"])
+        versi.status = "terbit"
+        session.add(versi)
+        session.add(Jejak(instansi_id=versi.instansi_id, pengguna=who, tabel="versi",
+                          kunci=f"{versi.tahun}/{versi.nama}", aksi="ubah", sebelum="draf", sesudah="terbit"))
+        return versi
+
+
+TARGET_COLUMNS = ["kode", "indikator", "satuan", "unit", "tahunan", "tw1", "tw2", "tw3", "tw4", "bawaan"]
+
+
+def target_grid(baris: list[BarisIndikator]) -> pd.DataFrame:
+    """Return one row per indicator of a version: annual target, Rencana Aksi I-IV, and the defaults."""
+    rows, seen = [], set()
+    for b in baris:
+        ind, t = b.indikator, b.target
+        if ind.kode in seen:
+            continue
+        seen.add(ind.kode)
+        defaults = default_rencana_aksi(t.tahunan, ind.agregasi, ind.jenis, ind.sumber)
+        rows.append({
+            "kode": ind.kode, "indikator": ind.nama, "satuan": ind.satuan, "unit": b.unit.nama,
+            "tahunan": _cell(t.tahunan), "tw1": _cell(t.tw1), "tw2": _cell(t.tw2), "tw3": _cell(t.tw3),
+            "tw4": _cell(t.tw4), "bawaan": " / ".join(format_angka(d) for d in defaults),
+        })
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+
+
+def _cell(value: Decimal | None) -> str:
+    return "" if value is None else format_angka(value, 0, 4).replace(".", "")
+
+
+def changes_from_target_grid(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[UbahTarget], list[str]]:
+    """Return the target changes of the rows the user edited, and the cells that are not numbers."""
+    changes, problems = [], []
+    old = before.set_index("kode")
+    for _, row in after.iterrows():
+        kode = row["kode"]
+        if kode not in old.index:
+            continue
+        cells = ["tahunan", "tw1", "tw2", "tw3", "tw4"]
+        if all(str(row[c] or "") == str(old.loc[kode][c] or "") for c in cells):
+            continue
+        values: dict[str, Decimal | None] = {}
+        for c in cells:
+            try:
+                values[c] = parse_angka_id(str(row[c] or ""))
+            except ValueError as e:
+                problems.append(f"{kode} {row['indikator']}: {c} {e}")
+                values[c] = None
+        changes.append(UbahTarget(kode=kode, tahunan=values["tahunan"],
+                                  tw=(values["tw1"], values["tw2"], values["tw3"], values["tw4"])))
+    return changes, problems

@@ -1,0 +1,42 @@
+"""Admin: the Nilai AKIP from the Inspektorat's LHE, by its four components, with the predikat."""
+
+from decimal import Decimal
+
+import streamlit as st
+
+from kinerja.akip import KOMPONEN, check_komponen, compute_akip
+from kinerja.format import format_angka, nama_bulan
+from kinerja.penilaian import save_akip
+from kinerja.realisasi import ValidationError
+from pages._ui import engine, instansi, masalah, pilih_bulan, pilih_tahun, require
+
+user = require("admin")
+office = instansi(user)
+c1, c2 = st.columns(2)
+with c1:
+    tahun = pilih_tahun(office, key="akip_tahun")
+with c2:
+    bulan = pilih_bulan(tahun, key="akip_bulan")
+st.title("Nilai AKIP")
+st.caption("PermenPANRB 88/2021. Predikat: > 90 AA; > 80 A; > 70 BB; > 60 B; > 50 CC; > 30 C; lainnya D.")
+
+nilai: dict[str, Decimal | None] = {}
+for key, label, bobot in KOMPONEN:
+    value = st.number_input(f"{label} (maks. {bobot})", min_value=0.0, max_value=float(bobot), value=None,
+                            step=0.01, format="%.2f", key=f"akip_{key}")
+    nilai[key] = None if value is None else Decimal(str(value))
+keterangan = st.text_input("Keterangan (nomor dan tanggal LHE)", key="akip_keterangan")
+
+if not check_komponen(nilai):
+    hasil = compute_akip(**nilai)
+    a, b = st.columns(2)
+    a.metric("Nilai AKIP", format_angka(hasil.total))
+    b.metric("Predikat", f"{hasil.predikat} ({hasil.arti})")
+if st.button(f"Simpan sebagai realisasi {nama_bulan(bulan)} {tahun}", type="primary", key="akip_simpan"):
+    try:
+        hasil = save_akip(engine(), instansi_id=office.id, tahun=tahun, komponen=nilai, bulan=bulan,
+                          keterangan=keterangan, pengguna=user)
+    except ValidationError as e:
+        masalah(e.problems)
+    else:
+        st.success(f"Nilai AKIP {format_angka(hasil.total)} ({hasil.predikat}) tersimpan.")

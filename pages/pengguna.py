@@ -1,0 +1,68 @@
+"""Admin: users — create, set role and unit, reset password, deactivate."""
+
+import streamlit as st
+
+from kinerja.auth import MIN_PASSWORD, PERAN, PERAN_LABEL, create_user, list_users, reset_password, update_user
+from kinerja.db import new_session
+from kinerja.queries import list_units
+from kinerja.realisasi import ValidationError
+from pages._ui import engine, instansi, masalah, require
+
+user = require("admin")
+office = instansi(user)
+with new_session(engine()) as session:
+    units = list_units(session, office.id)
+unit_nama = {u.id: u.nama for u in units}
+users = list_users(engine(), office.id)
+
+st.title("Pengguna")
+st.dataframe(
+    [{"Nama pengguna": u.username, "Nama": u.nama, "Peran": PERAN_LABEL[u.peran],
+      "Unit": unit_nama.get(u.unit_id, "–"), "Status": "aktif" if u.aktif else "nonaktif"} for u in users],
+    hide_index=True, width="stretch",
+)
+if msg := st.session_state.pop("pengguna_pesan", None):
+    st.success(msg)
+
+baru, ubah = st.tabs(["Tambah pengguna", "Ubah / reset kata sandi"])
+with baru, st.form("pengguna_baru", clear_on_submit=False):
+    nama = st.text_input("Nama lengkap", key="baru_nama")
+    username = st.text_input("Nama pengguna", key="baru_username", help="Huruf kecil, angka, titik atau garis bawah")
+    peran = st.selectbox("Peran", PERAN, format_func=PERAN_LABEL.get, key="baru_peran")
+    unit = st.selectbox("Unit (wajib untuk operator)", [None, *units], key="baru_unit",
+                        format_func=lambda u: "–" if u is None else u.nama)
+    password = st.text_input(f"Kata sandi awal (minimal {MIN_PASSWORD} karakter)", type="password",
+                             key="baru_password")
+    if st.form_submit_button("Tambah", type="primary"):
+        try:
+            created = create_user(engine(), instansi_id=office.id, username=username, nama=nama, password=password,
+                                  peran=peran, unit_id=unit.id if unit else None, oleh=user)
+        except ValidationError as e:
+            masalah(e.problems)
+        else:
+            st.session_state["pengguna_pesan"] = f"Pengguna {created.username} dibuat."
+            st.rerun()
+
+with ubah:
+    target = st.selectbox("Pengguna", users, format_func=lambda u: f"{u.username} ({u.nama})", key="ubah_pengguna")
+    with st.form("pengguna_ubah"):
+        nama = st.text_input("Nama lengkap", value=target.nama, key=f"ubah_nama_{target.id}")
+        peran = st.selectbox("Peran", PERAN, index=PERAN.index(target.peran), format_func=PERAN_LABEL.get,
+                             key=f"ubah_peran_{target.id}")
+        pilihan = [None, *[u.id for u in units]]
+        unit_id = st.selectbox("Unit", pilihan, index=pilihan.index(target.unit_id), key=f"ubah_unit_{target.id}",
+                               format_func=lambda i: "–" if i is None else unit_nama[i])
+        aktif = st.checkbox("Aktif", value=target.aktif, key=f"ubah_aktif_{target.id}")
+        password = st.text_input("Kata sandi baru (kosongkan bila tidak diganti)", type="password",
+                                 key=f"ubah_password_{target.id}")
+        if st.form_submit_button("Simpan perubahan", type="primary"):
+            try:
+                update_user(engine(), user_id=target.id, peran=peran, unit_id=unit_id, aktif=aktif, nama=nama,
+                            oleh=user)
+                if password:
+                    reset_password(engine(), user_id=target.id, password=password, oleh=user)
+            except ValidationError as e:
+                masalah(e.problems)
+            else:
+                st.session_state["pengguna_pesan"] = f"Pengguna {target.username} diperbarui."
+                st.rerun()

@@ -1,0 +1,52 @@
+"""Admin: a PK Perubahan — a new version of the year's agreements, in force from a month on."""
+
+from datetime import date
+
+import streamlit as st
+
+from kinerja.db import new_session
+from kinerja.format import nama_bulan
+from kinerja.queries import list_versi
+from kinerja.realisasi import ValidationError
+from kinerja.revisi import create_perubahan, publish_versi
+from pages._ui import engine, instansi, masalah, pilih_tahun, require
+
+user = require("admin")
+office = instansi(user)
+tahun = pilih_tahun(office, key="revisi_tahun")
+st.title(f"Versi Perjanjian Kinerja {tahun}")
+with new_session(engine()) as session:
+    versions = list_versi(session, office.id, tahun)
+st.dataframe(
+    [{"Versi": v.nama, "Ditetapkan": v.tanggal.strftime("%d-%m-%Y"), "Berlaku sejak": nama_bulan(v.berlaku_bulan),
+      "Status": v.status} for v in versions],
+    hide_index=True, width="stretch",
+)
+st.caption("Capaian tiap triwulan dihitung dengan versi yang berlaku di akhir triwulan itu; versi lama tetap disimpan.")
+
+draft = next((v for v in versions if v.status == "draf"), None)
+if draft:
+    st.info(f"**{draft.nama}** masih draf: ubah target di menu **Target & rencana aksi**, lalu terbitkan.")
+    if st.button(f"Terbitkan {draft.nama}", type="primary", key="revisi_terbit"):
+        try:
+            publish_versi(engine(), versi_id=draft.id, oleh=user)
+        except ValidationError as e:
+            masalah(e.problems)
+        else:
+            st.rerun()
+else:
+    with st.form("revisi_baru"):
+        st.subheader("Buat PK Perubahan")
+        nama = st.text_input("Nama", value=f"PK Perubahan {len(versions)}", key="revisi_nama")
+        tanggal = st.date_input("Tanggal penetapan", value=date(tahun, 10, 1), format="DD/MM/YYYY",
+                                key="revisi_tanggal")
+        bulan = st.selectbox("Berlaku sejak bulan", list(range(1, 13)), index=9, format_func=nama_bulan,
+                             key="revisi_bulan")
+        if st.form_submit_button("Buat draf dari versi terakhir"):
+            try:
+                create_perubahan(engine(), instansi_id=office.id, tahun=tahun, nama=nama, tanggal=tanggal,
+                                 berlaku_bulan=bulan, oleh=user)
+            except ValidationError as e:
+                masalah(e.problems)
+            else:
+                st.rerun()

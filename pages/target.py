@@ -1,0 +1,53 @@
+"""Admin: annual targets and the cumulative Rencana Aksi per triwulan of each indicator."""
+
+import streamlit as st
+
+from kinerja.db import new_session
+from kinerja.queries import list_baris, list_versi
+from kinerja.realisasi import ValidationError
+from kinerja.revisi import changes_from_target_grid, save_targets, target_grid
+from pages._ui import engine, instansi, masalah, pilih_tahun, require
+
+user = require("admin")
+office = instansi(user)
+c1, c2 = st.columns(2)
+with c1:
+    tahun = pilih_tahun(office, key="target_tahun")
+with new_session(engine()) as session:
+    versions = list_versi(session, office.id, tahun)
+    with c2:
+        versi = st.selectbox("Versi perjanjian", versions, index=len(versions) - 1, key="target_versi",
+                             format_func=lambda v: f"{v.nama} ({v.status}, berlaku sejak bulan {v.berlaku_bulan})")
+    before = target_grid(list_baris(session, versi))
+
+st.title(f"Target dan Rencana Aksi {tahun}")
+st.caption("Rencana Aksi = target kumulatif s.d. triwulan. Kosongkan TW I-IV untuk memakai nilai bawaan "
+           "(jumlah dan anggaran: target × triwulan / 4; lainnya: target tahunan).")
+if versi.status == "terbit":
+    st.warning("Versi ini sudah terbit. Perubahan target di tengah tahun sebaiknya lewat **PK Perubahan**, "
+               "agar capaian yang sudah dilaporkan tidak berubah.")
+editor_key = f"grid_target_{versi.id}"
+after = st.data_editor(
+    before, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
+    disabled=["kode", "indikator", "satuan", "unit", "bawaan"],
+    column_config={"kode": "Kode", "indikator": st.column_config.TextColumn("Indikator", width="large"),
+                   "satuan": "Satuan", "unit": "Unit", "tahunan": "Target tahunan", "tw1": "s.d. TW I",
+                   "tw2": "s.d. TW II", "tw3": "s.d. TW III", "tw4": "s.d. TW IV", "bawaan": "Bawaan TW I-IV"},
+)
+if st.button("Simpan target", type="primary", key="target_simpan"):
+    changes, problems = changes_from_target_grid(before, after)
+    if problems:
+        masalah(problems)
+    elif not changes:
+        st.info("Tidak ada perubahan untuk disimpan.")
+    else:
+        try:
+            n = save_targets(engine(), versi_id=versi.id, changes=changes, oleh=user)
+        except ValidationError as e:
+            masalah(e.problems)
+        else:
+            st.session_state.pop(editor_key, None)
+            st.session_state["target_pesan"] = f"{n} target tersimpan."
+            st.rerun()
+if msg := st.session_state.pop("target_pesan", None):
+    st.success(msg)
