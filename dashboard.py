@@ -5,26 +5,26 @@ import streamlit as st
 from kinerja.auth import PERAN_LABEL, count_users
 from pages._ui import current_user, engine, instansi
 
-st.set_page_config(page_title="Kinerja", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Kinerja", page_icon=":material/monitoring:", layout="wide")
 
-AKUN = [st.Page("pages/masuk.py", title="Masuk", icon="🔑")]
-PERTAMA = [st.Page("pages/admin_pertama.py", title="Buat admin pertama", icon="🛠️")]
+AKUN = [st.Page("pages/masuk.py", title="Masuk", icon=":material/login:")]
+PERTAMA = [st.Page("pages/admin_pertama.py", title="Buat admin pertama", icon=":material/admin_panel_settings:")]
 PIMPINAN = [
-    st.Page("pages/beranda.py", title="Beranda", icon="🏠"),
-    st.Page("pages/capaian.py", title="Capaian indikator", icon="🎯"),
-    st.Page("pages/unit.py", title="Per unit & indikator", icon="🗂️"),
-    st.Page("pages/anggaran.py", title="Anggaran", icon="💰"),
+    st.Page("pages/beranda.py", title="Beranda", icon=":material/home:"),
+    st.Page("pages/capaian.py", title="Capaian indikator", icon=":material/target:"),
+    st.Page("pages/unit.py", title="Per unit & indikator", icon=":material/account_tree:"),
+    st.Page("pages/anggaran.py", title="Anggaran", icon=":material/payments:"),
 ]
 ISIAN = [
-    st.Page("pages/isi_realisasi.py", title="Isi realisasi", icon="✍️"),
-    st.Page("pages/isi_anggaran.py", title="Isi realisasi anggaran", icon="🧾"),
+    st.Page("pages/isi_realisasi.py", title="Isi realisasi", icon=":material/edit_note:"),
+    st.Page("pages/isi_anggaran.py", title="Isi realisasi anggaran", icon=":material/receipt_long:"),
 ]
 ADMIN = [
-    st.Page("pages/pengguna.py", title="Pengguna", icon="👥"),
-    st.Page("pages/target.py", title="Target & rencana aksi", icon="📐"),
-    st.Page("pages/revisi.py", title="PK Perubahan", icon="📝"),
-    st.Page("pages/ikm.py", title="Survei IKM", icon="🙂"),
-    st.Page("pages/akip.py", title="Nilai AKIP", icon="🏅"),
+    st.Page("pages/pengguna.py", title="Pengguna", icon=":material/group:"),
+    st.Page("pages/target.py", title="Target & rencana aksi", icon=":material/tune:"),
+    st.Page("pages/revisi.py", title="PK Perubahan", icon=":material/history_edu:"),
+    st.Page("pages/ikm.py", title="Survei IKM", icon=":material/sentiment_satisfied:"),
+    st.Page("pages/akip.py", title="Nilai AKIP", icon=":material/workspace_premium:"),
 ]
 
 user = current_user()
@@ -40,10 +40,11 @@ else:
 if user is not None:
     office = instansi(user)
     if office.demo:
-        st.warning("**DEMO** — data contoh untuk mencoba dan melatih; bukan data sebenarnya.", icon="🧪")
+        st.warning("**DEMO** — data contoh untuk mencoba dan melatih; bukan data sebenarnya.",
+                   icon=":material/science:")
     with st.sidebar:
         st.markdown(f"**{office.nama}**  \n{user.nama} · {PERAN_LABEL[user.peran]}")
-        if st.button("Keluar", key="keluar", icon="🚪", width="stretch"):
+        if st.button("Keluar", key="keluar", icon=":material/logout:", width="stretch"):
             st.session_state.clear()
             st.rerun()
 

@@ -90,11 +90,11 @@ def _realisasi(tahunan: Tahunan, rng: random.Random) -> list[EntriRealisasi]:
             pace = rng.uniform(0.7, 1.1)
             done = 0
             for bulan in range(1, last + 1):
-                cumulative = round(target * pace * bulan / 12)
-                if cumulative > done:
-                    entries.append(EntriRealisasi(kode=ind.kode, bulan=bulan, nilai=Decimal(cumulative - done),
-                                                  keterangan=rng.choice(CATATAN)))
-                    done = cumulative
+                # A month without progress is reported as 0, as operators are asked to.
+                cumulative = max(done, round(target * pace * bulan / 12))
+                entries.append(EntriRealisasi(kode=ind.kode, bulan=bulan, nilai=Decimal(cumulative - done),
+                                              keterangan=rng.choice(CATATAN)))
+                done = cumulative
     return entries
 
 

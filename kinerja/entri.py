@@ -9,11 +9,11 @@ from sqlmodel import Session, select
 
 from kinerja.capaian import compute_periode, triwulan_dari_bulan
 from kinerja.format import format_angka, parse_angka_id
-from kinerja.models import Instansi, RealisasiAnggaran
-from kinerja.queries import load_tahunan
+from kinerja.models import Instansi, RealisasiAnggaran, Unit
+from kinerja.queries import list_units, load_tahunan
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi
 
-GRID_COLUMNS = ["kode", "indikator", "satuan", "jenis", "nilai", "pembilang", "penyebut", "keterangan", "otomatis"]
+GRID_COLUMNS = ["kode", "indikator", "satuan", "jenis", "otomatis", "nilai", "pembilang", "penyebut", "keterangan"]
 VALUE_COLUMNS = ["nilai", "pembilang", "penyebut"]
 
 
@@ -144,6 +144,16 @@ def entries_anggaran_from_grid(
         else:
             entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=value, keterangan=keterangan))
     return entries, problems
+
+
+def list_unit_isian(session: Session, instansi: Instansi, tahun: int) -> list[Unit]:
+    """Return the units that enter something themselves: indicators or sub-kegiatan budgets."""
+    tahunan = load_tahunan(session, instansi, tahun)
+    owners = {
+        b.indikator.unit_id for b in tahunan.baris if b.indikator.sumber == "input" and not b.indikator.nilai_khusus
+    }
+    owners |= {n.unit.id for n in tahunan.anggaran if n.node.tingkat == "sub_kegiatan"}
+    return [u for u in list_units(session, instansi.id) if u.id in owners]
 
 
 def default_bulan(tahun: int, today: date) -> int:

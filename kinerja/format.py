@@ -7,6 +7,7 @@ from babel.numbers import format_decimal
 
 LOCALE = "id_ID"
 BULAN = {k: str(v) for k, v in get_month_names("wide", locale=LOCALE).items()}
+BULAN_SINGKAT = {k: str(v) for k, v in get_month_names("abbreviated", locale=LOCALE).items()}
 ROMAWI = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -28,9 +29,24 @@ def format_rupiah(value: int | Decimal | None) -> str:
     return "" if value is None else f"Rp {format_angka(value, 0, 0)}"
 
 
+def format_rupiah_singkat(value: int | Decimal | None) -> str:
+    """Format Rupiah for a small space: 'Rp 2,62 miliar', 'Rp 68,19 juta'."""
+    if value is None:
+        return ""
+    for scale, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")):
+        if abs(value) >= scale:
+            return f"Rp {format_angka(Decimal(value) / scale, 0, 2)} {word}"
+    return format_rupiah(value)
+
+
 def nama_bulan(bulan: int) -> str:
     """Return the Indonesian month name (1 -> 'Januari')."""
     return BULAN[bulan]
+
+
+def nama_bulan_singkat(bulan: int) -> str:
+    """Return the short Indonesian month name (8 -> 'Agu')."""
+    return BULAN_SINGKAT[bulan]
 
 
 def nama_triwulan(triwulan: int) -> str:

@@ -19,7 +19,7 @@ from kinerja.capaian import (
     total_realisasi_anggaran,
     triwulan_dari_bulan,
 )
-from kinerja.format import nama_bulan
+from kinerja.format import nama_bulan, nama_bulan_singkat
 from kinerja.ikm import mutu_pelayanan
 from kinerja.laporan import Capaian, compute_capaian_tahun
 from kinerja.models import Instansi
@@ -162,7 +162,7 @@ def kelengkapan(tahunan: Tahunan, sampai_bulan: int) -> pd.DataFrame:
                 bulan in (data.realisasi if kind == "indikator" else data.realisasi_anggaran).get(kode, {})
                 for kind, kode in items
             )
-            row[nama_bulan(bulan)] = round(entered * 100 / len(items))
+            row[nama_bulan_singkat(bulan)] = round(entered * 100 / len(items))
         rows.append(row)
     order = list(units)
     return pd.DataFrame(rows).sort_values("unit", key=lambda s: s.map(order.index)).reset_index(drop=True)

@@ -14,10 +14,10 @@ from sqlalchemy import Engine
 from kinerja.auth import get_user
 from kinerja.config import get_settings
 from kinerja.db import get_engine, new_session
-from kinerja.entri import default_bulan
+from kinerja.entri import default_bulan, list_unit_isian
 from kinerja.format import ROMAWI, format_angka, format_persen, format_rupiah, nama_bulan, nama_triwulan
 from kinerja.models import Instansi, Pengguna, Unit
-from kinerja.queries import list_tahun, list_units
+from kinerja.queries import list_tahun
 from kinerja.seed import init_database
 
 # One colour per kategori, on every page and chart.
@@ -130,19 +130,20 @@ def masalah(problems: list[str], judul: str = "Tidak disimpan. Perbaiki dulu:") 
 
 KOLOM_CAPAIAN = {
     "kode": "Kode", "unit": "Unit", "unit_nama": "Unit", "no": "No", "sasaran": "Sasaran",
-    "indikator": "Indikator kinerja", "satuan": "Satuan", "target_tahunan": "Target tahunan",
+    "indikator": st.column_config.TextColumn("Indikator kinerja", width="medium"), "satuan": "Satuan",
+    "target_tahunan": "Target tahunan",
     "target_sd_tw": "Target s.d. TW", "realisasi_sd_tw": "Realisasi s.d. TW", "pembilang": "Pembilang",
     "penyebut": "Penyebut", "capaian_sd_tw": "Capaian s.d. TW", "capaian_tahunan": "Capaian tahunan",
     "kategori": "Kategori",
 }
 
 
-def pilih_unit_isian(user: Pengguna, office: Instansi, key: str) -> Unit:
-    """An operator gets their own unit; an admin picks any unit of the office."""
+def pilih_unit_isian(user: Pengguna, office: Instansi, tahun: int, key: str) -> Unit:
+    """An operator gets their own unit; an admin picks among the units that enter something."""
     with new_session(engine()) as session:
-        units = list_units(session, office.id)
-    if user.peran == "operator":
-        return next(u for u in units if u.id == user.unit_id)
+        if user.peran == "operator":
+            return session.get(Unit, user.unit_id)
+        units = list_unit_isian(session, office, tahun)
     return st.selectbox("Unit", units, format_func=lambda u: u.nama, key=key)
 
 

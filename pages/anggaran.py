@@ -5,6 +5,7 @@ import streamlit as st
 
 from kinerja.capaian import bulan_akhir
 from kinerja.db import new_session
+from kinerja.format import format_persen, format_rupiah
 from kinerja.queries import load_tahunan
 from kinerja.ringkasan import anggaran_per_unit, anggaran_table, kurva_penyerapan, latest_triwulan, penyerapan_total
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require, style_figure, tabel, tw_label
@@ -36,18 +37,19 @@ st.plotly_chart(style_figure(fig, f"Penyerapan anggaran kumulatif per bulan {tah
 
 program = anggaran_table(tahunan, sd_bulan, "program")
 per_unit = anggaran_per_unit(tahunan, sd_bulan)
-fig = go.Figure()
-fig.add_bar(x=per_unit["unit_nama"], y=per_unit["pagu"], name="Pagu", marker_color="#b0bec5")
-fig.add_bar(x=per_unit["unit_nama"], y=per_unit["realisasi"], name="Realisasi", marker_color="#1565c0")
-fig.update_layout(barmode="group")
-fig.update_yaxes(title="Rupiah", type="log")
-st.plotly_chart(style_figure(fig, f"Pagu dan realisasi per unit {tw_label(triwulan)} (skala log)"),
-                width="stretch")
+hover = [f"Realisasi {format_rupiah(r)}<br>Pagu {format_rupiah(p)}" for r, p in zip(
+    per_unit["realisasi"], per_unit["pagu"], strict=True)]
+fig = go.Figure(go.Bar(x=per_unit["penyerapan"], y=per_unit["unit_nama"], orientation="h", marker_color="#1565c0",
+                       text=per_unit["penyerapan"].map(format_persen), hovertext=hover, hoverinfo="text"))
+fig.update_xaxes(title="% dari pagu unit", range=[0, 105])
+fig.update_yaxes(autorange="reversed")
+st.plotly_chart(style_figure(fig, f"Penyerapan anggaran per unit {tw_label(triwulan)} {tahun}"), width="stretch")
 
 kolom = {"kode": "Kode", "nama": "Program", "unit_nama": "Unit", "pagu": "Pagu", "realisasi": "Realisasi",
          "penyerapan": "Penyerapan", "sisa": "Sisa"}
 st.subheader(f"Per program {tw_label(triwulan)}")
-st.dataframe(tabel(program.drop(columns="unit"), rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
+st.dataframe(tabel(program.drop(columns=["unit", "unit_nama"]), rupiah=("pagu", "realisasi", "sisa"),
+                   persen=("penyerapan",)),
              hide_index=True, width="stretch", column_config=kolom)
 st.subheader(f"Per unit {tw_label(triwulan)}")
 st.dataframe(tabel(per_unit.drop(columns="unit"), rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),

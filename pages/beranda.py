@@ -5,7 +5,7 @@ import streamlit as st
 
 from kinerja.capaian import bulan_akhir
 from kinerja.db import new_session
-from kinerja.format import format_angka, format_persen, format_rupiah, nama_triwulan
+from kinerja.format import format_angka, format_persen, format_rupiah, format_rupiah_singkat, nama_triwulan
 from kinerja.laporan import compute_capaian_tahun
 from kinerja.queries import load_tahunan
 from kinerja.ringkasan import (
@@ -34,6 +34,7 @@ from pages._ui import (
 
 user = require("admin", "pimpinan")
 office = instansi(user)
+judul = st.empty()
 kiri, kanan = st.columns([1, 1])
 with kiri:
     tahun = pilih_tahun(office)
@@ -44,7 +45,7 @@ with new_session(engine()) as session, st.spinner("Menghitung capaian..."):
     capaian = compute_capaian_tahun(session, office, tahun, triwulan)
     tren = capaian_per_triwulan(session, office, tahun, triwulan)
 
-st.title(f"Kinerja {office.nama} {tahun}")
+judul.title(f"Kinerja {office.nama} {tahun}")
 st.caption(f"Capaian {tw_label(triwulan)} · {capaian.tahunan.versi.nama} · target sesuai Rencana Aksi")
 if latest_bulan(tahunan.data) is None:
     st.info(
@@ -59,13 +60,16 @@ kantor = per_unit[per_unit["unit"] == capaian.tahunan.baris[0].unit.kode].iloc[0
 realisasi, pagu, serapan = penyerapan_total(tahunan, bulan_akhir(triwulan))
 skor = skor_khusus(capaian)
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Capaian sasaran strategis", format_persen(kantor["capaian"]) or "–", kantor["kategori"], delta_color="off")
+m1.metric("Capaian sasaran strategis", format_persen(kantor["capaian"]) or "–", kantor["kategori"],
+          delta_color="off", delta_arrow="off", border=True)
 m2.metric("Penyerapan anggaran", format_persen(serapan) or "–",
-          f"{format_rupiah(realisasi)} dari {format_rupiah(pagu)}", delta_color="off")
-for col, key in ((m3, "ikm"), (m4, "akip")):
+          f"{format_rupiah_singkat(realisasi)} terserap", delta_color="off",
+          delta_arrow="off", border=True, help=f"{format_rupiah(realisasi)} dari pagu {format_rupiah(pagu)}")
+for col, key, judul_skor in ((m3, "ikm", "IKM"), (m4, "akip", "Nilai AKIP")):
     if s := skor.get(key):
         keterangan = s["label"] or f"target {format_angka(s['target'])}"
-        col.metric(s["nama"], format_angka(s["nilai"]) or "belum ada", keterangan, delta_color="off")
+        col.metric(judul_skor, format_angka(s["nilai"]) or "belum ada", keterangan, delta_color="off",
+                   delta_arrow="off", border=True, help=f"{s['nama']}; target {format_angka(s['target'])}")
 
 per_unit["label"] = per_unit["capaian"].map(lambda v: format_persen(v) or "belum ada")
 fig = px.bar(per_unit, x="capaian", y="unit_nama", color="kategori", orientation="h", text="label",
@@ -84,14 +88,15 @@ st.caption("Persentase indikator dan sub kegiatan yang sudah diisi tiap unit per
 grid = kelengkapan(tahunan, bulan_akhir(triwulan))
 bulan_cols = [c for c in grid.columns if c not in ("unit", "unit_nama")]
 st.dataframe(
-    grid.drop(columns="unit").set_index("unit_nama").style.format("{:d} %").map(warna_persen, subset=bulan_cols),
+    grid.drop(columns="unit").rename(columns={"unit_nama": "Unit"}).set_index("Unit").style.format("{:d} %")
+    .map(warna_persen, subset=bulan_cols),
     width="stretch",
 )
 
 st.subheader("Indikator dengan capaian terendah")
 worst = indikator_table(capaian).drop_duplicates("kode").head(8)
-worst = worst[["unit_nama", "indikator", "satuan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "kategori"]]
 st.dataframe(
-    tabel(worst, angka=("target_sd_tw", "realisasi_sd_tw"), persen=("capaian_sd_tw",)), hide_index=True,
-    width="stretch", column_config=KOLOM_CAPAIAN,
+    tabel(worst[["unit_nama", "indikator", "capaian_sd_tw", "kategori"]], persen=("capaian_sd_tw",)),
+    hide_index=True, width="stretch", column_config=KOLOM_CAPAIAN,
 )
+st.caption("Daftar lengkap dan rinciannya ada di menu **Capaian indikator** dan **Per unit & indikator**.")

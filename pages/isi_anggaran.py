@@ -16,7 +16,7 @@ with c1:
 with c2:
     bulan = pilih_bulan(tahun, key="ang_bulan")
 with c3:
-    unit = pilih_unit_isian(user, office, key="ang_unit")
+    unit = pilih_unit_isian(user, office, tahun, key="ang_unit")
 
 st.title(f"Realisasi anggaran {unit.nama}")
 st.caption(f"{nama_bulan(bulan)} {tahun}. Rupiah yang dibelanjakan bulan ini per sub kegiatan, tanpa titik atau "

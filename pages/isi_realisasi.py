@@ -16,7 +16,7 @@ with c1:
 with c2:
     bulan = pilih_bulan(tahun, key="isi_bulan")
 with c3:
-    unit = pilih_unit_isian(user, office, key="isi_unit")
+    unit = pilih_unit_isian(user, office, tahun, key="isi_unit")
 
 st.title(f"Realisasi {unit.nama}")
 st.caption(f"{nama_bulan(bulan)} {tahun}. Isi nilai bulan ini saja (bukan kumulatif); indikator persentase diisi "
@@ -33,7 +33,7 @@ after = st.data_editor(
     before, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
     disabled=["kode", "indikator", "satuan", "jenis", "otomatis"],
     column_config={
-        "kode": "Kode", "indikator": st.column_config.TextColumn("Indikator", width="large"), "satuan": "Satuan",
+        "kode": "Kode", "indikator": st.column_config.TextColumn("Indikator", width="medium"), "satuan": "Satuan",
         "jenis": "Diisi", "nilai": "Nilai", "pembilang": "Pembilang", "penyebut": "Penyebut",
         "keterangan": st.column_config.TextColumn("Keterangan", width="medium"), "otomatis": "Otomatis",
     },

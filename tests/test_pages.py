@@ -1,0 +1,585 @@
+"""Page tests: the app as a user meets it, through dashboard.py under Streamlit's AppTest.
+
+Every test gets its own SQLite file (KINERJA_DATABASE_URL points at tmp_path), users are made
+with kinerja.auth, and the test acts only through keyed widgets and reads what the screen shows.
+"""
+
+import shutil
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from kinerja.auth import authenticate, create_user, update_user
+from kinerja.db import get_engine, new_session
+from kinerja.demo import create_demo
+from kinerja.models import Indikator, NilaiAKIP, Pengguna, SurveiIKM, Target, Unit
+from kinerja.queries import (
+    get_instansi,
+    list_anggaran,
+    list_units,
+    load_realisasi,
+    load_realisasi_anggaran,
+    versi_berlaku,
+)
+from kinerja.seed import init_database
+
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = ROOT / "dashboard.py"
+DATA = ROOT / "data"
+TAHUN = 2025
+PASSWORD = "rahasia-123"
+PERENCANAAN = "Sub Bagian Perencanaan dan Kepegawaian"
+
+PAGE_FILES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if p.name != "_ui.py")
+PIMPINAN_PAGES = {"pages/beranda.py", "pages/capaian.py", "pages/unit.py", "pages/anggaran.py"}
+ISIAN_PAGES = {"pages/isi_realisasi.py", "pages/isi_anggaran.py"}
+ADMIN_PAGES = {"pages/pengguna.py", "pages/target.py", "pages/revisi.py", "pages/ikm.py", "pages/akip.py"}
+# What the router must offer in each state of the app, and nothing more.
+OFFERED = {
+    "tanpa pengguna": {"pages/admin_pertama.py"},
+    "belum masuk": {"pages/masuk.py"},
+    "admin": PIMPINAN_PAGES | ISIAN_PAGES | ADMIN_PAGES,
+    "pimpinan": PIMPINAN_PAGES,
+    "operator": ISIAN_PAGES,
+}
+FIRST_TITLE = {"admin": f"Kinerja Kecamatan Mangkutana {TAHUN}", "pimpinan": f"Kinerja Kecamatan Mangkutana {TAHUN}",
+               "operator": f"Realisasi {PERENCANAAN}"}
+
+
+@pytest.fixture(autouse=True)
+def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run dashboard.py's st.navigation on every AppTest run, as the live server does after its first run.
+
+    The screens live in pages/ (STYLE.md), and AppTest re-detects that folder before each run as
+    a legacy multipage app, so a rerun would execute the current page file alone: no router, no
+    role check, no sidebar. `st.navigation` switches that mode off for good in a live server;
+    here each run needs it switched off again.
+    """
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def app_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the app at an empty SQLite file of this test (the app migrates and seeds it on first use)."""
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    monkeypatch.setenv("KINERJA_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def db(app_url: str) -> Engine:
+    """The app's database, seeded with the 2025 PK, no users and nothing entered."""
+    engine = get_engine(app_url)
+    init_database(engine, DATA)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database made once by kinerja.demo (slow), copied for each test that wants one."""
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "demo.db"
+    engine = create_demo(f"sqlite:///{path}", f"sqlite:///{folder / 'asli.db'}", DATA)
+    engine.dispose()  # checkpoints the WAL into demo.db
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """This test's own copy of the demo database, as the app's database."""
+    path = tmp_path / "k.db"
+    shutil.copy(demo_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("KINERJA_DATABASE_URL", url)
+    return get_engine(url)
+
+
+@dataclass
+class Akun:
+    admin: Pengguna
+    pimpinan: Pengguna
+    operator: Pengguna
+
+    def __getitem__(self, peran: str) -> Pengguna:
+        return getattr(self, peran)
+
+
+def units(engine: Engine) -> dict[str, Unit]:
+    with new_session(engine) as session:
+        office = get_instansi(session)
+        return {u.kode: u for u in list_units(session, office.id)}
+
+
+def add_users(engine: Engine, unit: str = "PERENCANAAN") -> Akun:
+    """Create the first admin, a pimpinan and an operator of `unit`, as the admin would."""
+    unit_id = units(engine)[unit].id
+    instansi_id = units(engine)[unit].instansi_id
+    admin = create_user(engine, instansi_id=instansi_id, username="meri", nama="Meri", password=PASSWORD,
+                        peran="admin")
+    pimpinan = create_user(engine, instansi_id=instansi_id, username="darmawati", nama="Darmawati",
+                           password=PASSWORD, peran="pimpinan", oleh=admin)
+    operator = create_user(engine, instansi_id=instansi_id, username="operator.satu", nama="Operator Satu",
+                           password=PASSWORD, peran="operator", unit_id=unit_id, oleh=admin)
+    return Akun(admin=admin, pimpinan=pimpinan, operator=operator)
+
+
+@pytest.fixture
+def akun(db: Engine) -> Akun:
+    return add_users(db)
+
+
+def open_app(user: Pengguna | None = None, page: str | None = None) -> AppTest:
+    """Run dashboard.py as `user` (signed out when None), then switch to `page` if given."""
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=30)
+    if user is not None:
+        at.session_state["user_id"] = user.id
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+def errors(at: AppTest) -> str:
+    return "\n".join(e.value for e in at.error)
+
+
+def offered_pages(at: AppTest) -> set[str]:
+    """Return the page files the router registered on the last run (AppTest refuses the others)."""
+    offered = set()
+    for page in PAGE_FILES:
+        try:
+            at.switch_page(page)
+        except ValueError:
+            continue
+        offered.add(page)
+    return offered
+
+
+def pick(at: AppTest, key: str, label: str) -> AppTest:
+    """Choose the option shown as `label` in a selectbox."""
+    box = at.selectbox(key=key)
+    return box.select_index(box.options.index(label)).run()
+
+
+def edit_grid(at: AppTest, key: str, edits: dict[str, dict[str, object]]) -> None:
+    """Type into a data_editor: {kode: {column: value}} for the rows with that kode."""
+    rows = list(at.data_editor(key=key).value["kode"])
+    at.session_state[key] = {"edited_rows": {rows.index(kode): cells for kode, cells in edits.items()},
+                             "added_rows": [], "deleted_rows": []}
+
+
+def realisasi(engine: Engine) -> dict:
+    with new_session(engine) as session:
+        return load_realisasi(session, get_instansi(session).id, TAHUN)
+
+
+def realisasi_anggaran(engine: Engine) -> dict:
+    with new_session(engine) as session:
+        return load_realisasi_anggaran(session, get_instansi(session).id, TAHUN)
+
+
+def row_of(at: AppTest, column: str, value: str, index: int = 0) -> dict:
+    """Return the row of the index-th dataframe on screen whose `column` equals `value`."""
+    table = at.dataframe[index].value
+    found = table[table[column] == value]
+    assert len(found) == 1, f"{value!r} not once in {list(table[column])}"
+    return found.iloc[0].to_dict()
+
+
+# --- wiring ---------------------------------------------------------------------------------------
+
+
+def open_as(state: str, engine: Engine) -> AppTest:
+    if state == "tanpa pengguna":
+        return open_app()
+    akun = add_users(engine)
+    return open_app(None if state == "belum masuk" else akun[state])
+
+
+@pytest.mark.parametrize("state", OFFERED)
+def test_router_offers_each_role_exactly_its_pages(state: str, db: Engine) -> None:
+    at = open_as(state, db)
+    assert offered_pages(at) == OFFERED[state]
+
+
+def test_every_page_file_is_registered_in_the_router(db: Engine) -> None:
+    at = open_app()
+    registered = offered_pages(at)
+    akun = add_users(db)
+    for user in (None, akun.admin, akun.pimpinan, akun.operator):
+        registered |= offered_pages(open_app(user))
+    assert registered == set(PAGE_FILES)
+
+
+@pytest.mark.parametrize("data", ["kosong", "demo"])
+@pytest.mark.parametrize("peran", ["admin", "pimpinan", "operator"])
+def test_every_page_renders_for_every_role_that_may_see_it(peran: str, data: str, request) -> None:
+    engine = request.getfixturevalue("db" if data == "kosong" else "demo_db")
+    at = open_app(add_users(engine)[peran])
+    for page in sorted(OFFERED[peran]):
+        at.switch_page(page).run()
+        assert not at.exception, f"{page}: {at.exception}"
+        assert titles(at), f"{page} shows no title"
+        assert "tidak berhak" not in errors(at), page
+
+
+def test_a_demoted_admin_loses_the_admin_pages_on_the_next_click(db: Engine) -> None:
+    akun = add_users(db)
+    kedua = create_user(db, instansi_id=akun.admin.instansi_id, username="admin.dua", nama="Admin Dua",
+                        password=PASSWORD, peran="admin", oleh=akun.admin)
+    at = open_app(kedua, "pages/pengguna.py")
+    assert titles(at) == ["Pengguna"]
+    update_user(db, user_id=kedua.id, peran="pimpinan", unit_id=None, aktif=True, nama=kedua.nama, oleh=akun.admin)
+    at.run()
+    assert titles(at) == [FIRST_TITLE["pimpinan"]]
+    assert "pages/pengguna.py" not in offered_pages(at)
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_click(db: Engine, akun: Akun) -> None:
+    at = open_app(akun.operator)
+    assert titles(at) == [FIRST_TITLE["operator"]]
+    update_user(db, user_id=akun.operator.id, peran="operator", unit_id=akun.operator.unit_id, aktif=False,
+                nama=akun.operator.nama, oleh=akun.admin)
+    at.run()
+    assert titles(at) == ["Masuk ke Kinerja"]
+    assert "user_id" not in at.session_state
+
+
+# --- first admin, sign-in, sign-out ---------------------------------------------------------------
+
+
+def fill_first_admin(at: AppTest, password: str, ulang: str) -> AppTest:
+    at.text_input(key="pertama_nama").set_value("Meri, S.Pi")
+    at.text_input(key="pertama_username").set_value("meri")
+    at.text_input(key="pertama_password").set_value(password)
+    at.text_input(key="pertama_ulang").set_value(ulang)
+    return at.form_submit_button[0].click().run()
+
+
+def test_a_fresh_database_opens_on_the_first_admin_screen(app_url: str) -> None:
+    assert titles(open_app()) == ["Selamat datang di Kinerja"]
+
+
+def test_once_a_user_exists_the_app_opens_on_sign_in(db: Engine) -> None:
+    add_users(db)
+    at = open_app()
+    assert titles(at) == ["Masuk ke Kinerja"]
+
+
+def test_creating_the_first_admin_signs_them_in(app_url: str) -> None:
+    at = fill_first_admin(open_app(), PASSWORD, PASSWORD)
+    assert not at.exception
+    assert titles(at) == [FIRST_TITLE["admin"]]
+    assert "Meri, S.Pi · Admin" in at.sidebar.markdown[0].value
+    user = authenticate(get_engine(app_url), "meri", PASSWORD)
+    assert user is not None and user.peran == "admin" and at.session_state["user_id"] == user.id
+
+
+@pytest.mark.parametrize(("password", "ulang", "pesan"), [
+    (PASSWORD, PASSWORD + "x", "Kedua kata sandi tidak sama"),
+    ("pendek", "pendek", "Kata sandi paling sedikit 8 karakter"),
+])
+def test_a_bad_first_admin_password_creates_nobody(app_url: str, password: str, ulang: str, pesan: str) -> None:
+    at = fill_first_admin(open_app(), password, ulang)
+    assert pesan in errors(at)
+    assert titles(at) == ["Selamat datang di Kinerja"]
+    assert "user_id" not in at.session_state
+    with new_session(get_engine(app_url)) as session:
+        assert session.exec(select(Pengguna)).all() == []
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input(key="masuk_username").set_value(username)
+    at.text_input(key="masuk_password").set_value(password)
+    return at.form_submit_button[0].click().run()
+
+
+def test_a_wrong_password_does_not_sign_in(akun: Akun) -> None:
+    at = sign_in(open_app(), "meri", "bukan-sandinya")
+    assert "Nama pengguna atau kata sandi salah" in errors(at)
+    assert titles(at) == ["Masuk ke Kinerja"]
+    assert "user_id" not in at.session_state
+
+
+@pytest.mark.parametrize("peran", ["admin", "pimpinan", "operator"])
+def test_signing_in_lands_on_the_roles_first_page_and_keluar_signs_out(akun: Akun, peran: str) -> None:
+    at = sign_in(open_app(), akun[peran].username.upper(), PASSWORD)
+    assert titles(at) == [FIRST_TITLE[peran]]
+    assert offered_pages(at) == OFFERED[peran]
+    at.button(key="keluar").click().run()
+    assert titles(at) == ["Masuk ke Kinerja"]
+    assert "user_id" not in at.session_state
+    assert offered_pages(at) == OFFERED["belum masuk"]
+
+
+# --- the operator's entry grids -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["CAMAT", "SEKCAM", "PEMUM", "PMD", "TRANTIB", "PELAYANAN", "PERENCANAAN", "UMUMKEU"])
+def test_an_operators_grid_holds_exactly_their_units_indicators(db: Engine, unit: str) -> None:
+    akun = add_users(db, unit)
+    at = open_app(akun.operator)
+    with new_session(db) as session:
+        own = session.exec(select(Indikator.kode).where(Indikator.unit_id == akun.operator.unit_id,
+                                                        Indikator.tahun == TAHUN)).all()
+    shown = list(at.data_editor[0].value["kode"])
+    assert sorted(shown) == sorted(own)
+    assert len(shown) == len(set(shown))
+    assert "isi_unit" not in [s.key for s in at.selectbox], "an operator cannot pick another unit"
+
+
+def open_grid(user: Pengguna, page: str = "pages/isi_realisasi.py", bulan_key: str = "isi_bulan") -> AppTest:
+    """Open an entry page as `user` on Maret 2025."""
+    at = open_app(user, page)
+    return pick(at, bulan_key, "Maret")
+
+
+def grid_key(user: Pengguna, kind: str = "realisasi", bulan: int = 3) -> str:
+    return f"grid_{kind}_{user.unit_id}_{TAHUN}_{bulan}"
+
+
+def test_a_saved_realisasi_reaches_the_database_and_the_pimpinans_pages(db: Engine, akun: Akun) -> None:
+    at = open_grid(akun.operator)
+    edit_grid(at, grid_key(akun.operator), {
+        "IK-6.1.1": {"nilai": "2", "keterangan": "Renja dan RKA"},
+        "IK-6.1": {"pembilang": "3", "penyebut": "4"},
+    })
+    at.button(key="isi_simpan").click().run()
+    assert not at.error
+    assert [s.value for s in at.success] == ["2 isian Maret tersimpan."]
+
+    saved = realisasi(db)
+    assert saved["IK-6.1.1"][3].nilai == Decimal(2) and saved["IK-6.1.1"][3].keterangan == "Renja dan RKA"
+    assert (saved["IK-6.1"][3].pembilang, saved["IK-6.1"][3].penyebut) == (Decimal(3), Decimal(4))
+    assert set(saved) == {"IK-6.1.1", "IK-6.1"}
+    grid = at.data_editor(key=grid_key(akun.operator)).value.set_index("kode")
+    assert grid.loc["IK-6.1.1", "nilai"] == "2"  # the grid now shows what is stored
+
+    unit_page = pick(open_app(akun.pimpinan, "pages/unit.py"), "unit_pilih", PERENCANAAN)
+    assert titles(unit_page) == [PERENCANAAN]
+    assert row_of(unit_page, "no", "3")["realisasi_sd_tw"] == 2
+    assert row_of(unit_page, "no", "1")["realisasi_sd_tw"] == 75
+
+    capaian = open_app(akun.pimpinan, "pages/capaian.py")
+    assert titles(capaian) == [f"Capaian indikator s.d. Triwulan I {TAHUN}"]
+    row = row_of(capaian, "indikator", "Jumlah dokumen perencanaan perangkat daerah yang disusun")
+    assert row["realisasi_sd_tw"] == 2 and row["capaian_sd_tw"] > 0
+
+
+@pytest.mark.parametrize(("unit", "edits", "pesan"), [
+    ("PERENCANAAN", {"IK-6.1.1": {"nilai": "abc"}}, "IK-6.1.1 Jumlah dokumen perencanaan perangkat daerah yang "
+                                                    "disusun: nilai 'abc' bukan angka"),
+    ("PERENCANAAN", {"IK-6.1.1": {"nilai": "2,5"}}, "IK-6.1.1 Jumlah dokumen perencanaan perangkat daerah yang "
+                                                    "disusun (Maret): nilai harus bilangan bulat"),
+    ("PERENCANAAN", {"IK-6.1": {"pembilang": "5", "penyebut": "3"}},
+     "IK-6.1 Persentase Ketercapaian Target Kinerja Perangkat Daerah (Maret): pembilang (5) lebih besar dari "
+     "penyebut (3)"),
+    ("PERENCANAAN", {"IK-6.1": {"nilai": "80"}}, "IK-6.1 Persentase Ketercapaian Target Kinerja Perangkat Daerah "
+                                                 "(Maret): indikator rasio diisi pembilang dan penyebut, bukan nilai"),
+    ("SEKCAM", {"IK-6.5": {"nilai": "100"}}, "IK-6.5 Persentase Layanan Administrasi Tepat Waktu (Maret): "
+                                             "indikator turunan (dihitung dari indikator di bawahnya) dihitung "
+                                             "otomatis, tidak diisi"),
+    ("SEKCAM", {"IK-6.2": {"nilai": "50"}}, "IK-6.2 Persentase Realisasi Anggaran (Maret): indikator penyerapan "
+                                            "anggaran dihitung otomatis, tidak diisi"),
+])
+def test_an_invalid_realisasi_names_the_indicator_and_saves_nothing(
+    db: Engine, unit: str, edits: dict, pesan: str
+) -> None:
+    akun = add_users(db, unit)
+    at = open_grid(akun.operator)
+    valid = {"PERENCANAAN": {"IK-6.1.4": {"nilai": "1"}}, "SEKCAM": {"IK-6.3": {"pembilang": "1", "penyebut": "1"}}}
+    edit_grid(at, grid_key(akun.operator), edits | valid[unit])  # a good row does not slip through either
+    at.button(key="isi_simpan").click().run()
+    assert errors(at).startswith("Tidak disimpan. Perbaiki dulu:")
+    assert pesan in errors(at)
+    assert not at.success
+    assert realisasi(db) == {}
+
+
+def test_an_operator_cannot_add_another_units_indicator_to_the_grid(db: Engine, akun: Akun) -> None:
+    at = open_grid(akun.operator)
+    key = grid_key(akun.operator)
+    at.session_state[key] = {"edited_rows": {}, "deleted_rows": [],
+                             "added_rows": [{"kode": "IK-2.1.1", "nilai": "4"}]}
+    at.button(key="isi_simpan").click().run()
+    assert "IK-2.1.1" not in list(at.data_editor(key=key).value["kode"])
+    assert realisasi(db) == {}
+
+
+def pagu(engine: Engine, kode: str) -> int:
+    with new_session(engine) as session:
+        versi = versi_berlaku(session, get_instansi(session).id, TAHUN)
+        return next(n.pagu for n in list_anggaran(session, versi) if n.node.kode == kode)
+
+
+def test_a_saved_budget_realisasi_reaches_the_database_and_the_anggaran_page(db: Engine, akun: Akun) -> None:
+    at = open_grid(akun.operator, "pages/isi_anggaran.py", "ang_bulan")
+    assert titles(at) == [f"Realisasi anggaran {PERENCANAAN}"]
+    edit_grid(at, grid_key(akun.operator, "anggaran"), {"6.1.1": {"realisasi": "1.250.000"}})
+    at.button(key="ang_simpan").click().run()
+    assert not at.error
+    assert [s.value for s in at.success] == ["1 isian anggaran Maret tersimpan."]
+    assert realisasi_anggaran(db) == {"6.1.1": {3: 1_250_000}}
+
+    anggaran = open_app(akun.pimpinan, "pages/anggaran.py")
+    assert not any("Belum ada realisasi anggaran" in i.value for i in anggaran.info)
+    assert row_of(anggaran, "unit_nama", PERENCANAAN, index=1)["realisasi"] == 1_250_000
+
+
+def test_a_budget_realisasi_above_the_pagu_is_refused(db: Engine, akun: Akun) -> None:
+    at = open_grid(akun.operator, "pages/isi_anggaran.py", "ang_bulan")
+    edit_grid(at, grid_key(akun.operator, "anggaran"), {"6.1.1": {"realisasi": str(pagu(db, "6.1.1") + 1)}})
+    at.button(key="ang_simpan").click().run()
+    assert "6.1.1" in errors(at) and "melebihi pagu" in errors(at)
+    assert not at.success
+    assert realisasi_anggaran(db) == {}
+
+
+# --- admin pages ----------------------------------------------------------------------------------
+
+
+def fill_new_user(at: AppTest, username: str, peran: str, unit: str) -> AppTest:
+    at.text_input(key="baru_nama").set_value("Ahmad, S.AN")
+    at.text_input(key="baru_username").set_value(username)
+    pick(at, "baru_peran", peran)
+    pick(at, "baru_unit", unit)
+    at.text_input(key="baru_password").set_value(PASSWORD)
+    form = next(b for b in at.form_submit_button if b.form_id == "pengguna_baru")
+    return form.click().run()
+
+
+def test_an_admin_creates_an_operator_who_can_sign_in_to_their_unit(db: Engine, akun: Akun) -> None:
+    at = fill_new_user(open_app(akun.admin, "pages/pengguna.py"), "ahmad.pmd", "Operator",
+                       "Seksi Pemberdayaan Masyarakat dan Desa")
+    assert not at.error
+    assert [s.value for s in at.success] == ["Pengguna ahmad.pmd dibuat."]
+    assert "ahmad.pmd" in list(at.dataframe[0].value["Nama pengguna"])
+    user = authenticate(db, "ahmad.pmd", PASSWORD)
+    assert user is not None and (user.peran, user.unit_id) == ("operator", units(db)["PMD"].id)
+    assert titles(open_app(user)) == ["Realisasi Seksi Pemberdayaan Masyarakat dan Desa"]
+
+
+def test_an_operator_without_a_unit_is_not_created(db: Engine, akun: Akun) -> None:
+    at = fill_new_user(open_app(akun.admin, "pages/pengguna.py"), "tanpa.unit", "Operator", "–")
+    assert "Operator harus punya unit" in errors(at)
+    assert authenticate(db, "tanpa.unit", PASSWORD) is None
+
+
+@pytest.mark.parametrize(("komponen", "nilai", "predikat"), [
+    ((25, 25, 12, 20), "82", "A (Memuaskan)"),
+    ((30, 30, 15, 5), "80", "BB (Sangat Baik)"),  # the bounds are exclusive: 80 is not yet A
+    ((10, 10, 5, 4.5), "29,5", "D (Sangat Kurang)"),
+])
+def test_the_akip_page_computes_the_predikat_and_saves_the_score(
+    db: Engine, akun: Akun, komponen: tuple, nilai: str, predikat: str
+) -> None:
+    at = open_app(akun.admin, "pages/akip.py")
+    assert not at.metric
+    for key, value in zip(("perencanaan", "pengukuran", "pelaporan", "evaluasi"), komponen, strict=True):
+        at.number_input(key=f"akip_{key}").set_value(value)
+    at.run()
+    shown = {m.label: m.value for m in at.metric}
+    assert shown == {"Nilai AKIP": nilai, "Predikat": predikat}
+    pick(at, "akip_bulan", "Desember")
+    at.button(key="akip_simpan").click().run()
+    assert [s.value for s in at.success] == [f"Nilai AKIP {nilai} ({predikat.split()[0]}) tersimpan."]
+    assert realisasi(db)["IK-AKIP"][12].nilai == Decimal(nilai.replace(",", "."))
+    with new_session(db) as session:
+        assert session.exec(select(NilaiAKIP)).one().evaluasi == Decimal(str(komponen[3]))
+
+
+def test_the_ikm_page_computes_the_ikm_from_typed_counts_and_saves_it(db: Engine, akun: Akun) -> None:
+    at = open_app(akun.admin, "pages/ikm.py")
+    at.radio(key="ikm_cara").set_value("Ketik jumlah jawaban per unsur").run()
+    # 20 respondents, half answering 3 and half 4 on every unsur: NRR 3,5, IKM 87,5, just below mutu A.
+    at.session_state["ikm_rekap"] = {"edited_rows": {u: {"3": 10, "4": 10} for u in range(9)},
+                                     "added_rows": [], "deleted_rows": []}
+    at.run()
+    shown = {m.label: m.value for m in at.metric}
+    assert shown == {"IKM": "87,5", "Mutu pelayanan": "B (Baik)", "Responden": "20"}
+    pick(at, "ikm_bulan", "Juni")
+    at.button(key="ikm_simpan").click().run()
+    assert [s.value for s in at.success] == [f"IKM 87,5 tersimpan sebagai realisasi Juni {TAHUN}."]
+    assert realisasi(db)["IK-IKM"][6].nilai == Decimal("87.5")
+    with new_session(db) as session:
+        assert len(session.exec(select(SurveiIKM)).all()) == 1
+
+
+def targets(engine: Engine, kode: str) -> tuple:
+    with new_session(engine) as session:
+        ind = session.exec(select(Indikator).where(Indikator.kode == kode)).one()
+        t = session.exec(select(Target).where(Target.indikator_id == ind.id)).one()
+        return t.tahunan, t.tw1, t.tw2, t.tw3, t.tw4
+
+
+def target_key(at: AppTest) -> str:
+    return next(d.key for d in at.data_editor if d.key.startswith("grid_target_"))
+
+
+def test_a_decreasing_cumulative_rencana_aksi_is_refused(db: Engine, akun: Akun) -> None:
+    before = targets(db, "IK-6.1.4")
+    at = open_app(akun.admin, "pages/target.py")
+    edit_grid(at, target_key(at), {"IK-6.1.4": {"tw1": "5", "tw2": "3", "tw3": "8", "tw4": "10"}})
+    at.button(key="target_simpan").click().run()
+    assert ("IK-6.1.4 Jumlah Laporan Evaluasi Kinerja Perangkat Daerah: rencana aksi kumulatif tidak boleh turun "
+            "dari triwulan ke triwulan") in errors(at)
+    assert not at.success
+    assert targets(db, "IK-6.1.4") == before
+
+
+def test_a_rising_rencana_aksi_is_saved(db: Engine, akun: Akun) -> None:
+    at = open_app(akun.admin, "pages/target.py")
+    edit_grid(at, target_key(at), {"IK-6.1.4": {"tw1": "2", "tw2": "5", "tw3": "7", "tw4": "10"}})
+    at.button(key="target_simpan").click().run()
+    assert [s.value for s in at.success] == ["1 target tersimpan."]
+    assert targets(db, "IK-6.1.4")[1:] == (Decimal(2), Decimal(5), Decimal(7), Decimal(10))
+
+
+# --- what the pimpinan sees -----------------------------------------------------------------------
+
+
+DEMO = "**DEMO** — data contoh"
+KOSONG = "Belum ada realisasi untuk tahun ini"
+
+
+def test_the_demo_database_shows_the_demo_banner_and_a_filled_dashboard(demo_db: Engine) -> None:
+    akun = add_users(demo_db)
+    at = open_app(akun.pimpinan)
+    assert any(DEMO in w.value for w in at.warning)
+    assert titles(at) == [FIRST_TITLE["pimpinan"]]
+    assert not any(KOSONG in i.value for i in at.info)
+    assert {m.label for m in at.metric} >= {"Capaian sasaran strategis", "Penyerapan anggaran"}
+    assert any(DEMO in w.value for w in open_app(akun.operator).warning), "every role sees the banner"
+
+
+def test_a_normal_database_shows_no_demo_banner_and_the_empty_state(db: Engine, akun: Akun) -> None:
+    at = open_app(akun.pimpinan)
+    assert not any("DEMO" in w.value for w in at.warning)
+    assert any(KOSONG in i.value for i in at.info)
+    assert not at.metric
+
+
+def test_the_empty_state_goes_once_the_first_realisasi_is_saved(db: Engine, akun: Akun) -> None:
+    at = open_grid(akun.operator)
+    edit_grid(at, grid_key(akun.operator), {"IK-6.1.4": {"nilai": "1"}})
+    at.button(key="isi_simpan").click().run()
+    dashboard = open_app(akun.pimpinan)
+    assert not any(KOSONG in i.value for i in dashboard.info)
+    assert any(m.label == "Capaian sasaran strategis" for m in dashboard.metric)
