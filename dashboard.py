@@ -14,6 +14,7 @@ PIMPINAN = [
     st.Page("pages/capaian.py", title="Capaian indikator", icon=":material/target:"),
     st.Page("pages/unit.py", title="Per unit & indikator", icon=":material/account_tree:"),
     st.Page("pages/anggaran.py", title="Anggaran", icon=":material/payments:"),
+    st.Page("pages/laporan.py", title="Tabel LKjIP", icon=":material/summarize:"),
 ]
 ISIAN = [
     st.Page("pages/isi_realisasi.py", title="Isi realisasi", icon=":material/edit_note:"),

@@ -4,6 +4,7 @@ import csv
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from sqlalchemy import Engine
 from kinerja.config import get_settings
 from kinerja.db import get_engine, new_session
 from kinerja.demo import DemoError, create_demo
+from kinerja.ekspor import write_lkjip
 from kinerja.ikm import UNSUR
 from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
 from kinerja.laporan import (
@@ -24,6 +26,7 @@ from kinerja.laporan import (
     compute_capaian_tahun,
     indikator_rows,
 )
+from kinerja.lkjip import build_lkjip
 from kinerja.models import Instansi
 from kinerja.penilaian import save_survei_ikm
 from kinerja.queries import NotFound, get_instansi, list_tahun, load_tahunan
@@ -180,6 +183,24 @@ def export_capaian(
     _check_format(format)
     with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
         _write_csv(CAPAIAN_COLUMNS, compute_capaian_tahun(session, office, year, triwulan).rows())
+
+
+@export_app.command("lkjip")
+def export_lkjip(
+    out: Annotated[Path, typer.Option(help="Berkas keluaran: .xlsx, .docx atau .csv.")],
+    tahun: Tahun = None,
+    triwulan: Annotated[int, typer.Option(min=1, max=4, help="Data s.d. triwulan (4 = tahunan).")] = 4,
+    instansi: InstansiOpt = None,
+) -> None:
+    """Tabel LKjIP: pengukuran kinerja, realisasi anggaran dan efisiensi (XLSX, DOCX atau CSV)."""
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".docx", ".csv"):
+        _fail([f"jenis berkas '{suffix or out.name}' tidak dikenal; gunakan .xlsx, .docx atau .csv"], 2)
+    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
+        laporan = build_lkjip(session, office, year, triwulan, date.today())
+    written = write_lkjip(laporan, out)
+    for path in written:
+        typer.echo(f"Ditulis: {path}")
 
 
 @app.command()
