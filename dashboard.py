@@ -23,7 +23,8 @@ ISIAN = [
 ADMIN = [
     st.Page("pages/pengguna.py", title="Pengguna", icon=":material/group:"),
     st.Page("pages/target.py", title="Target & rencana aksi", icon=":material/tune:"),
-    st.Page("pages/revisi.py", title="PK Perubahan", icon=":material/history_edu:"),
+    st.Page("pages/pagu.py", title="Pagu anggaran", icon=":material/account_balance:"),
+    st.Page("pages/revisi.py", title="Versi & tahun baru", icon=":material/history_edu:"),
     st.Page("pages/ikm.py", title="Survei IKM", icon=":material/sentiment_satisfied:"),
     st.Page("pages/akip.py", title="Nilai AKIP", icon=":material/workspace_premium:"),
 ]

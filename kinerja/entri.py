@@ -163,3 +163,23 @@ def default_bulan(tahun: int, today: date) -> int:
     if tahun > today.year:
         return 1
     return max(1, today.month - 1)
+
+
+def parse_rupiah_grid(before: list[dict[str, str]], after: list[dict[str, str]]) -> tuple[dict[str, int], list[str]]:
+    """Return the changed pagu per kode from an edited grid, and the cells that are not whole Rupiah."""
+    old = {row["kode"]: row["pagu"] for row in before}
+    changed, problems = {}, []
+    for row in after:
+        text = _text(row["pagu"])
+        if text == old.get(row["kode"]):
+            continue
+        try:
+            value = parse_angka_id(text)
+        except ValueError as e:
+            problems.append(f"{row['kode']}: pagu {e}")
+            continue
+        if value is None or value != value.to_integral_value():
+            problems.append(f"{row['kode']}: pagu harus Rupiah bulat")
+            continue
+        changed[row["kode"]] = int(value)
+    return changed, problems

@@ -45,10 +45,12 @@ def get_instansi(session: Session, kode: str | None = None) -> Instansi:
     return offices[0]
 
 
-def list_tahun(session: Session, instansi_id: int) -> list[int]:
-    """Return the years that have an agreement, newest first."""
-    years = session.exec(select(Versi.tahun).where(Versi.instansi_id == instansi_id).distinct())
-    return sorted(years, reverse=True)
+def list_tahun(session: Session, instansi_id: int, draf: bool = False) -> list[int]:
+    """Return the years that have a published agreement (or any, with `draf`), newest first."""
+    query = select(Versi.tahun).where(Versi.instansi_id == instansi_id)
+    if not draf:
+        query = query.where(Versi.status == "terbit")
+    return sorted(set(session.exec(query)), reverse=True)
 
 
 def list_versi(session: Session, instansi_id: int, tahun: int) -> list[Versi]:

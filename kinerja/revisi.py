@@ -11,7 +11,7 @@ from sqlmodel import select
 from kinerja.capaian import default_rencana_aksi
 from kinerja.db import write_session
 from kinerja.format import format_angka, parse_angka_id
-from kinerja.models import BarisPK, Indikator, Jejak, Pagu, Pengguna, Perjanjian, Target, Versi
+from kinerja.models import Anggaran, BarisPK, Indikator, Jejak, Pagu, Pengguna, Penjelasan, Perjanjian, Target, Versi
 from kinerja.queries import BarisIndikator
 from kinerja.realisasi import ValidationError
 
@@ -198,3 +198,103 @@ def changes_from_target_grid(before: pd.DataFrame, after: pd.DataFrame) -> tuple
         changes.append(UbahTarget(kode=kode, tahunan=values["tahunan"],
                                   tw=(values["tw1"], values["tw2"], values["tw3"], values["tw4"])))
     return changes, problems
+
+
+def copy_tahun(
+    engine: Engine, *, instansi_id: int, dari: int, ke: int, tanggal: date, oleh: Pengguna | None = None
+) -> Versi:
+    """Copy a year's structure (agreements, indicators, roll-up settings, targets, budget tree, pagu,
+    Penjelasan) into a new year as a draft PK Awal, with no realisations; the source year is untouched."""
+    who = _admin(oleh)
+    problems = []
+    if tanggal.year != ke:
+        problems.append(f"Tanggal penetapan harus di tahun {ke}")
+    with write_session(engine) as session:
+        versions = session.exec(select(Versi).where(Versi.instansi_id == instansi_id, Versi.tahun == dari,
+                                                    Versi.status == "terbit").order_by(Versi.nomor)).all()
+        if not versions:
+            problems.append(f"Tidak ada perjanjian kinerja terbit tahun {dari} untuk disalin")
+        if session.exec(select(Versi).where(Versi.instansi_id == instansi_id, Versi.tahun == ke)).first():
+            problems.append(f"Tahun {ke} sudah ada")
+        if problems:
+            raise ValidationError(problems)
+        source = versions[-1]
+        new = Versi(instansi_id=instansi_id, tahun=ke, nomor=0, nama="PK Awal", tanggal=tanggal, berlaku_bulan=1,
+                    status="draf", keterangan=f"Disalin dari {source.nama} {dari}")
+        session.add(new)
+        session.flush()
+        nodes: dict[int, int] = {}
+        for node in session.exec(select(Anggaran).where(Anggaran.instansi_id == instansi_id, Anggaran.tahun == dari)
+                                 .order_by(Anggaran.urutan)).all():
+            copy = Anggaran(instansi_id=instansi_id, tahun=ke, kode=node.kode, tingkat=node.tingkat,
+                            induk_id=nodes.get(node.induk_id) if node.induk_id else None, nama=node.nama,
+                            unit_id=node.unit_id, urutan=node.urutan)
+            session.add(copy)
+            session.flush()
+            nodes[node.id] = copy.id
+        for p in session.exec(select(Pagu).where(Pagu.versi_id == source.id)).all():
+            session.add(Pagu(anggaran_id=nodes[p.anggaran_id], versi_id=new.id, pagu=p.pagu))
+        indikator: dict[int, int] = {}
+        for ind in session.exec(select(Indikator).where(Indikator.instansi_id == instansi_id,
+                                                        Indikator.tahun == dari)).all():
+            data = ind.model_dump(exclude={"id", "tahun", "anggaran_id"})
+            copy = Indikator(**data, tahun=ke, anggaran_id=nodes.get(ind.anggaran_id) if ind.anggaran_id else None)
+            session.add(copy)
+            session.flush()
+            indikator[ind.id] = copy.id
+        for t in session.exec(select(Target).where(Target.versi_id == source.id)).all():
+            session.add(Target(indikator_id=indikator[t.indikator_id], versi_id=new.id, tahunan=t.tahunan,
+                               tw1=t.tw1, tw2=t.tw2, tw3=t.tw3, tw4=t.tw4))
+        for pk in session.exec(select(Perjanjian).where(Perjanjian.versi_id == source.id)).all():
+            copy = Perjanjian(versi_id=new.id, unit_id=pk.unit_id, pihak_pertama_id=pk.pihak_pertama_id,
+                              pihak_kedua_id=pk.pihak_kedua_id, tanggal=tanggal)
+            session.add(copy)
+            session.flush()
+            for b in session.exec(select(BarisPK).where(BarisPK.perjanjian_id == pk.id)).all():
+                session.add(BarisPK(perjanjian_id=copy.id, indikator_id=indikator[b.indikator_id], no=b.no,
+                                    sasaran=b.sasaran, urutan=b.urutan))
+        for p in session.exec(select(Penjelasan).where(Penjelasan.indikator_id.in_(list(indikator)))).all():  # type: ignore[union-attr]
+            data = p.model_dump(exclude={"id", "indikator_id"})
+            session.add(Penjelasan(**data, indikator_id=indikator[p.indikator_id]))
+        session.add(Jejak(instansi_id=instansi_id, pengguna=who, tabel="versi", kunci=f"{ke}/{new.nama}",
+                          aksi="tambah", sesudah=f"draf disalin dari {source.nama} {dari}"))
+        return new
+
+
+def save_pagu(engine: Engine, *, versi_id: int, pagu: dict[str, int], oleh: Pengguna | None = None) -> int:
+    """Set new pagu for sub-kegiatan of one version; kegiatan and programs become the sums of their children."""
+    who = _admin(oleh)
+    with write_session(engine) as session:
+        versi = session.get(Versi, versi_id)
+        if versi is None:
+            raise ValidationError(["Versi perjanjian tidak ada"])
+        rows = session.exec(select(Anggaran, Pagu).join(Pagu, Pagu.anggaran_id == Anggaran.id)
+                            .where(Pagu.versi_id == versi_id)).all()
+        by_kode = {a.kode: (a, p) for a, p in rows}
+        problems = []
+        for kode, value in pagu.items():
+            if kode not in by_kode:
+                problems.append(f"{kode}: tidak ada di pohon anggaran versi ini")
+            elif by_kode[kode][0].tingkat != "sub_kegiatan":
+                problems.append(f"{kode}: pagu diisi per sub kegiatan; kegiatan dan program dijumlahkan otomatis")
+            elif value < 0:
+                problems.append(f"{kode}: pagu tidak boleh negatif")
+        if problems:
+            raise ValidationError(problems)
+        changed = 0
+        for kode, value in pagu.items():
+            p = by_kode[kode][1]
+            if p.pagu != value:
+                session.add(Jejak(instansi_id=versi.instansi_id, pengguna=who, tabel="pagu",
+                                  kunci=f"{versi.tahun}/{versi.nama}/{kode}", aksi="ubah", sebelum=str(p.pagu),
+                                  sesudah=str(value)))
+                p.pagu = value
+                session.add(p)
+                changed += 1
+        by_id = {a.id: (a, p) for a, p in rows}
+        for level in ("kegiatan", "program"):
+            for a, p in rows:
+                if a.tingkat == level:
+                    p.pagu = sum(cp.pagu for ca, cp in by_id.values() if ca.induk_id == a.id)
+                    session.add(p)
+        return changed

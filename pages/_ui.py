@@ -70,10 +70,10 @@ def instansi(user: Pengguna) -> Instansi:
         return session.get(Instansi, user.instansi_id)
 
 
-def pilih_tahun(office: Instansi, key: str = "tahun") -> int:
-    """Show the year selector (newest first) and return the chosen year."""
+def pilih_tahun(office: Instansi, key: str = "tahun", draf: bool = False) -> int:
+    """Show the year selector (newest first; drafts only for the admin's planning pages)."""
     with new_session(engine()) as session:
-        years = list_tahun(session, office.id)
+        years = list_tahun(session, office.id, draf=draf)
     return st.selectbox("Tahun", years, key=key)
 
 

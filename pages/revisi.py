@@ -6,17 +6,18 @@ import streamlit as st
 
 from kinerja.db import new_session
 from kinerja.format import nama_bulan
-from kinerja.queries import list_versi
+from kinerja.queries import list_tahun, list_versi
 from kinerja.realisasi import ValidationError
-from kinerja.revisi import create_perubahan, publish_versi
+from kinerja.revisi import copy_tahun, create_perubahan, publish_versi
 from pages._ui import engine, instansi, masalah, pilih_tahun, require
 
 user = require("admin")
 office = instansi(user)
-tahun = pilih_tahun(office, key="revisi_tahun")
+tahun = pilih_tahun(office, key="revisi_tahun", draf=True)
 st.title(f"Versi Perjanjian Kinerja {tahun}")
 with new_session(engine()) as session:
     versions = list_versi(session, office.id, tahun)
+    years_all = list_tahun(session, office.id, draf=True)
 st.dataframe(
     [{"Versi": v.nama, "Ditetapkan": v.tanggal.strftime("%d-%m-%Y"), "Berlaku sejak": nama_bulan(v.berlaku_bulan),
       "Status": v.status} for v in versions],
@@ -50,3 +51,15 @@ else:
                 masalah(e.problems)
             else:
                 st.rerun()
+
+st.divider()
+st.subheader(f"Siapkan tahun {tahun + 1}")
+st.caption("Menyalin struktur tahun ini (unit, perjanjian, indikator, pengaturan agregasi, target, pohon anggaran dan "
+           "pagu) ke tahun berikutnya sebagai draf PK Awal, tanpa realisasi. Ubah target dan pagunya, lalu terbitkan.")
+if st.button(f"Salin {tahun} ke {tahun + 1}", key="revisi_salin", disabled=tahun + 1 in years_all):
+    try:
+        copy_tahun(engine(), instansi_id=office.id, dari=tahun, ke=tahun + 1, tanggal=date(tahun + 1, 1, 2), oleh=user)
+    except ValidationError as e:
+        masalah(e.problems)
+    else:
+        st.success(f"Draf {tahun + 1} dibuat. Pilih tahun {tahun + 1} di atas untuk mengubah dan menerbitkannya.")

@@ -12,7 +12,7 @@ user = require("admin")
 office = instansi(user)
 c1, c2 = st.columns(2)
 with c1:
-    tahun = pilih_tahun(office, key="target_tahun")
+    tahun = pilih_tahun(office, key="target_tahun", draf=True)
 with new_session(engine()) as session:
     versions = list_versi(session, office.id, tahun)
     with c2:

@@ -1,0 +1,49 @@
+"""Admin: the pagu of each sub-kegiatan in a version; kegiatan and programs are their sums."""
+
+import streamlit as st
+
+from kinerja.db import new_session
+from kinerja.entri import parse_rupiah_grid
+from kinerja.format import format_rupiah
+from kinerja.queries import list_anggaran, list_versi
+from kinerja.realisasi import ValidationError
+from kinerja.revisi import save_pagu
+from pages._ui import engine, instansi, masalah, pilih_tahun, require
+
+user = require("admin")
+office = instansi(user)
+c1, c2 = st.columns(2)
+with c1:
+    tahun = pilih_tahun(office, key="pagu_tahun", draf=True)
+with new_session(engine()) as session:
+    versions = list_versi(session, office.id, tahun)
+    with c2:
+        versi = st.selectbox("Versi perjanjian", versions, index=len(versions) - 1, key="pagu_versi",
+                             format_func=lambda v: f"{v.nama} ({v.status})")
+    nodes = list_anggaran(session, versi)
+
+total = sum(n.pagu for n in nodes if n.induk_kode is None)
+st.title(f"Pagu anggaran {tahun}")
+st.caption(f"{versi.nama}: total {format_rupiah(total)}. Ubah pagu sub kegiatan (Rupiah bulat); kegiatan dan program "
+           "dijumlahkan otomatis saat disimpan.")
+if versi.status == "terbit":
+    st.warning("Versi ini sudah terbit. Perubahan anggaran di tengah tahun sebaiknya lewat **PK Perubahan**.")
+before = [{"kode": n.node.kode, "sub_kegiatan": n.node.nama, "unit": n.unit.nama, "pagu": str(n.pagu)}
+          for n in nodes if n.node.tingkat == "sub_kegiatan"]
+editor_key = f"grid_pagu_{versi.id}"
+after = st.data_editor(before, key=editor_key, hide_index=True, width="stretch",
+                       disabled=["kode", "sub_kegiatan", "unit"],
+                       column_config={"kode": "Kode", "sub_kegiatan": "Sub kegiatan", "unit": "Unit",
+                                      "pagu": "Pagu (Rp)"})
+if st.button("Simpan pagu", type="primary", key="pagu_simpan"):
+    pagu, problems = parse_rupiah_grid(before, after)
+    if problems:
+        masalah(problems)
+    else:
+        try:
+            n = save_pagu(engine(), versi_id=versi.id, pagu=pagu, oleh=user)
+        except ValidationError as e:
+            masalah(e.problems)
+        else:
+            st.session_state.pop(editor_key, None)
+            st.success(f"{n} pagu sub kegiatan diubah; kegiatan dan program dijumlahkan ulang.")
