@@ -5,8 +5,9 @@ from datetime import date
 import streamlit as st
 
 from kinerja.db import new_session
+from kinerja.dokumen_pk import build_pk_docx, load_isi_pk
 from kinerja.format import nama_bulan
-from kinerja.queries import list_tahun, list_versi
+from kinerja.queries import NotFound, list_tahun, list_units, list_versi
 from kinerja.realisasi import ValidationError
 from kinerja.revisi import copy_tahun, create_perubahan, publish_versi
 from pages._ui import engine, instansi, masalah, pilih_tahun, require
@@ -24,6 +25,21 @@ st.dataframe(
     hide_index=True, width="stretch",
 )
 st.caption("Capaian tiap triwulan dihitung dengan versi yang berlaku di akhir triwulan itu; versi lama tetap disimpan.")
+
+with st.expander("Cetak dokumen Perjanjian Kinerja", icon=":material/print:"):
+    versi_cetak = st.selectbox("Versi", versions, index=len(versions) - 1, format_func=lambda v: v.nama,
+                               key="cetak_versi")
+    with new_session(engine()) as session:
+        units = list_units(session, office.id)
+        unit = st.selectbox("Unit", units, format_func=lambda u: u.nama, key="cetak_unit")
+        try:
+            isi = load_isi_pk(session, versi_cetak, unit.kode)
+        except NotFound as e:
+            isi = None
+            st.info(str(e))
+    if isi is not None:
+        st.download_button("Unduh dokumen PK (.docx)", build_pk_docx(isi), f"pk-{tahun}-{unit.kode.lower()}.docx",
+                           key="cetak_docx", icon=":material/description:")
 
 draft = next((v for v in versions if v.status == "draf"), None)
 if draft:
