@@ -12,6 +12,7 @@ from decimal import Decimal
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+RESIDU = Decimal("1e-20")
 
 AGREGASI = ("jumlah", "rata_rata", "terakhir")
 JENIS = ("tunggal", "rasio")
@@ -265,12 +266,7 @@ def compute_periode(data: DataKinerja, triwulan: int) -> dict[str, Hasil]:
         ind = by_kode[kode]
         pembilang = penyebut = None
         if ind.sumber == "turunan":
-            capped = [
-                min(c, HUNDRED)
-                for child in child_indicators(data, ind)
-                if (c := solve(child.kode).capaian_sd) is not None
-            ]
-            realisasi = sum(capped, ZERO) / len(capped) if capped else None
+            realisasi = mean_capaian(solve(child.kode).capaian_sd for child in child_indicators(data, ind))
         elif ind.sumber == "anggaran":
             realisasi = (
                 compute_penyerapan(data.anggaran, data.realisasi_anggaran, ind.anggaran_kode, sd_bulan)
@@ -305,4 +301,9 @@ def compute_periode(data: DataKinerja, triwulan: int) -> dict[str, Hasil]:
 def mean_capaian(values: Iterable[Decimal | None]) -> Decimal | None:
     """Average capaian values, each capped at 100, skipping the empty ones (None if none)."""
     capped = [min(v, HUNDRED) for v in values if v is not None]
-    return sum(capped, ZERO) / len(capped) if capped else None
+    if not capped:
+        return None
+    # A capaian such as 1/3 × 100 is rounded in its 28th digit; averaging several of them can
+    # leave a residue (51 -> 50,99...98) that drops the mean into the kategori below. Rounding
+    # the mean to 20 decimals removes the residue and nothing that could ever be shown.
+    return (sum(capped, ZERO) / len(capped)).quantize(RESIDU)

@@ -1,0 +1,214 @@
+"""LKjIP exports, PK Perubahan, next year's copy and the printable agreement, against the engine."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from docx import Document
+from sqlalchemy import Engine, func
+from sqlmodel import select
+
+from kinerja.capaian import compute_periode
+from kinerja.db import new_session
+from kinerja.dokumen_pk import build_pk_docx, load_isi_pk
+from kinerja.ekspor import export_lkjip_csv, export_lkjip_docx, export_lkjip_xlsx, safe_text
+from kinerja.format import format_angka
+from kinerja.laporan import compute_capaian_tahun
+from kinerja.lkjip import build_lkjip
+from kinerja.models import Indikator, Realisasi, RealisasiAnggaran
+from kinerja.queries import get_instansi, list_tahun, load_tahunan, versi_berlaku
+from kinerja.realisasi import EntriAnggaran, EntriRealisasi, ValidationError, save_realisasi, save_realisasi_anggaran
+from kinerja.revisi import UbahTarget, copy_tahun, create_perubahan, publish_versi, save_targets
+
+TODAY = date(2026, 3, 20)
+D = Decimal
+
+
+def _enter(engine: Engine, instansi_id: int) -> None:
+    """A few known realisations: counts, a ratio, a score, and budget."""
+    save_realisasi(engine, instansi_id=instansi_id, tahun=2025, entries=[
+        EntriRealisasi(kode="IK-6.1.1", bulan=2, nilai=D(1), keterangan="=HYPERLINK(\"http://x\")"),
+        EntriRealisasi(kode="IK-6.1.1", bulan=11, nilai=D(1)),
+        EntriRealisasi(kode="IK-6.1.4", bulan=3, nilai=D(3)),
+        EntriRealisasi(kode="IK-6.1", bulan=3, pembilang=D(2), penyebut=D(3)),
+        EntriRealisasi(kode="IK-AKIP", bulan=12, nilai=D("72.5")),
+    ])
+    save_realisasi_anggaran(engine, instansi_id=instansi_id, tahun=2025, entries=[
+        EntriAnggaran(kode="6.1.1", bulan=1, realisasi=5_000_000),
+        EntriAnggaran(kode="6.1.2", bulan=6, realisasi=1_155_700),
+    ])
+
+
+@pytest.fixture
+def laporan(seeded: Engine, instansi_id: int):
+    _enter(seeded, instansi_id)
+    with new_session(seeded) as session:
+        office = get_instansi(session)
+        return build_lkjip(session, office, 2025, 4, TODAY), compute_capaian_tahun(session, office, 2025, 4)
+
+
+def test_xlsx_cells_match_the_engine(laporan) -> None:
+    report, capaian = laporan
+    book = openpyxl.load_workbook(io.BytesIO(export_lkjip_xlsx(report)))
+    assert book.sheetnames[:2] == ["CAMAT", "SEKCAM"]
+    assert book.sheetnames[-2:] == ["Realisasi Anggaran", "Efisiensi"]
+    sheet = book["PERENCANAAN"]
+    assert "Kecamatan Mangkutana" in sheet["A2"].value
+    assert sheet["A3"].value == "Tahun 2025"
+    assert "PK Perubahan" in sheet["A4"].value
+    header = [c.value for c in sheet[7]]
+    assert header[:9] == ["No", "Sasaran", "Indikator Kinerja", "Satuan", "Target", "Realisasi", "Capaian (%)",
+                          "Kategori", "Target Renstra"]
+    rows = {row[2]: row for row in sheet.iter_rows(min_row=8, values_only=True)}
+    doc = rows["Jumlah dokumen perencanaan perangkat daerah yang disusun"]
+    expected = capaian.hasil["IK-6.1.1"]
+    assert doc[4] == 3 and doc[5] == 2
+    assert doc[6] == pytest.approx(float(expected.capaian_sd)) == pytest.approx(200 / 3)
+    assert doc[7] == "Sedang"
+    ratio = rows["Persentase Ketercapaian Target Kinerja Perangkat Daerah"]
+    assert ratio[5] == pytest.approx(200 / 3)
+    empty = rows["Jumlah Dokumen DPA-SKPD dan Laporan Hasil Koordinasi Penyusunan Dokumen DPA-SKPD"]
+    assert empty[5] is None and empty[6] is None and empty[7] == ""
+    assert sheet.freeze_panes == "A8"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+
+
+def test_xlsx_budget_is_numbers_with_rupiah_format(laporan) -> None:
+    report, _ = laporan
+    sheet = openpyxl.load_workbook(io.BytesIO(export_lkjip_xlsx(report)))["Realisasi Anggaran"]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=8)}
+    assert rows["6.1"][3].value == 32_603_700 and isinstance(rows["6.1"][3].value, int)
+    assert rows["6.1"][4].value == 6_155_700
+    assert rows["6.1"][6].value == 32_603_700 - 6_155_700
+    assert rows["6.1"][5].value == pytest.approx(6_155_700 * 100 / 32_603_700)
+    assert "Rp" in rows["6.1"][3].number_format
+    assert sum(r[3].value for r in rows.values() if r[1].value == "Program") == 3_006_467_857
+
+
+def test_docx_has_every_table_in_indonesian_format(laporan) -> None:
+    report, capaian = laporan
+    doc = Document(io.BytesIO(export_lkjip_docx(report)))
+    assert len(doc.tables) == len(report.unit) + 2
+    texts = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
+    akip = next(r for r in texts if r[2] == "Nilai AKIP Perangkat Daerah")
+    assert akip[4] == "70,05" and akip[5] == "72,5"
+    assert akip[6] == format_angka(capaian.hasil["IK-AKIP"].capaian_sd, 2, 2)
+    assert any(r[3] == "Rp 32.603.700" for r in texts)
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers(laporan) -> None:
+    report, _ = laporan
+    files = export_lkjip_csv(report)
+    rows = list(csv.reader(io.StringIO(files["pengukuran"].decode("utf-8-sig"))))
+    assert rows[0][0] == "Unit" and len(rows) == 67
+    anggaran = list(csv.reader(io.StringIO(files["anggaran"].decode("utf-8-sig"))))
+    assert anggaran[1][3] == "10745500"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("=1+1", "'=1+1"), ("+62812", "'+62812"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("Dokumen terlampir", "Dokumen terlampir"), ("", ""),
+])
+def test_safe_text(text: str, expected: str) -> None:
+    assert safe_text(text) == expected
+
+
+def test_typed_formula_stays_text_in_xlsx(seeded: Engine, instansi_id: int) -> None:
+    with new_session(seeded) as session:
+        office = get_instansi(session)
+        office.nama = '=HYPERLINK("http://evil","klik")'
+        report = build_lkjip(session, office, 2025, 4, TODAY)
+    sheet = openpyxl.load_workbook(io.BytesIO(export_lkjip_xlsx(report)))["CAMAT"]
+    assert sheet["A2"].data_type == "s"
+    assert sheet["A2"].value.startswith("=HYPERLINK")
+
+
+def test_perubahan_keeps_earlier_capaian_and_lkjip_names_the_version(seeded: Engine, instansi_id: int) -> None:
+    save_realisasi(seeded, instansi_id=instansi_id, tahun=2025,
+                   entries=[EntriRealisasi(kode="IK-6.1.4", bulan=m, nilai=D(1)) for m in range(1, 13)])
+    with new_session(seeded) as session:
+        office = get_instansi(session)
+        before = compute_capaian_tahun(session, office, 2025, 2).hasil["IK-6.1.4"].capaian_sd
+    new = create_perubahan(seeded, instansi_id=instansi_id, tahun=2025, nama="PK Perubahan 2",
+                           tanggal=date(2025, 10, 1), berlaku_bulan=10)
+    save_targets(seeded, versi_id=new.id, changes=[UbahTarget("IK-6.1.4", D(20), (None, None, None, None))])
+    publish_versi(seeded, versi_id=new.id)
+    with new_session(seeded) as session:
+        office = get_instansi(session)
+        tw2 = compute_capaian_tahun(session, office, 2025, 2)
+        tw4 = compute_capaian_tahun(session, office, 2025, 4)
+        report = build_lkjip(session, office, 2025, 4, TODAY)
+    assert tw2.hasil["IK-6.1.4"].capaian_sd == before == D(6) * 100 / 5  # 6 of 10 × 2/4
+    assert tw4.hasil["IK-6.1.4"].target_tahunan == 20
+    assert tw4.hasil["IK-6.1.4"].capaian_sd == D(12) * 100 / 20
+    assert "PK Perubahan 2" in report.catatan_versi
+
+
+def test_draft_perubahan_is_not_in_force(seeded: Engine, instansi_id: int) -> None:
+    new = create_perubahan(seeded, instansi_id=instansi_id, tahun=2025, nama="PK Perubahan 2",
+                           tanggal=date(2025, 10, 1), berlaku_bulan=10)
+    with new_session(seeded) as session:
+        assert versi_berlaku(session, instansi_id, 2025, 12).id != new.id
+    with pytest.raises(ValidationError, match="draf"):
+        create_perubahan(seeded, instansi_id=instansi_id, tahun=2025, nama="PK Perubahan 3",
+                         tanggal=date(2025, 11, 1), berlaku_bulan=11)
+
+
+@pytest.mark.parametrize("tw, message", [
+    ((D(5), D(4), None, None), "tidak boleh turun"),
+    ((None, None, None, D(9)), "harus sama dengan target tahunan"),
+    ((D(-1), None, None, None), "tidak boleh negatif"),
+])
+def test_bad_rencana_aksi_is_refused(seeded: Engine, instansi_id: int, tw, message: str) -> None:
+    with new_session(seeded) as session:
+        versi = versi_berlaku(session, instansi_id, 2025)
+    with pytest.raises(ValidationError, match=message):
+        save_targets(seeded, versi_id=versi.id, changes=[UbahTarget("IK-6.1.4", D(10), tw)])
+
+
+def test_copy_year_same_structure_no_realisations(seeded: Engine, instansi_id: int) -> None:
+    _enter(seeded, instansi_id)
+    with new_session(seeded) as session:
+        office = get_instansi(session)
+        before = compute_periode(load_tahunan(session, office, 2025).data, 4)
+    new = copy_tahun(seeded, instansi_id=instansi_id, dari=2025, ke=2026, tanggal=date(2026, 1, 2))
+    with new_session(seeded) as session:
+        office = get_instansi(session)
+        assert list_tahun(session, instansi_id) == [2025]
+        assert list_tahun(session, instansi_id, draf=True) == [2026, 2025]
+    publish_versi(seeded, versi_id=new.id)
+    with new_session(seeded) as session:
+        office = get_instansi(session)
+        old, copy = load_tahunan(session, office, 2025), load_tahunan(session, office, 2026)
+        after = compute_periode(load_tahunan(session, office, 2025).data, 4)
+        ids_2026 = [i.id for i in session.exec(select(Indikator).where(Indikator.tahun == 2026))]
+        realised = session.exec(select(func.count()).select_from(Realisasi)
+                                .where(Realisasi.indikator_id.in_(ids_2026))).one()
+        budget = session.exec(select(func.count()).select_from(RealisasiAnggaran)).one()
+    shape = [(b.unit.kode, b.no, b.indikator.kode, b.indikator.agregasi, b.target.tahunan) for b in old.baris]
+    assert [(b.unit.kode, b.no, b.indikator.kode, b.indikator.agregasi, b.target.tahunan) for b in copy.baris] == shape
+    assert [(n.node.kode, n.pagu) for n in copy.anggaran] == [(n.node.kode, n.pagu) for n in old.anggaran]
+    assert realised == 0 and copy.data.realisasi == {} and copy.data.realisasi_anggaran == {}
+    assert budget == 2  # 2025's budget rows only
+    assert after == before
+    with pytest.raises(ValidationError, match="sudah ada"):
+        copy_tahun(seeded, instansi_id=instansi_id, dari=2025, ke=2026, tanggal=date(2026, 1, 2))
+
+
+def test_printable_agreement_has_parties_targets_and_budget(seeded: Engine, instansi_id: int) -> None:
+    with new_session(seeded) as session:
+        isi = load_isi_pk(session, versi_berlaku(session, instansi_id, 2025), "PEMUM")
+    doc = Document(io.BytesIO(build_pk_docx(isi)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "PERJANJIAN KINERJA PERUBAHAN TAHUN 2025" in text
+    assert "WILLIAM TUMIWANG ,S.M" in text and "KEPALA SEKSI PEMERINTAHAN UMUM" in text
+    assert "LUWU TIMUR, 01 Oktober 2025" in text
+    signatures = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "NIP 197703172010011008" in signatures and "NIP 197010241992032005" in signatures
+    rows = [[c.text for c in r.cells] for r in doc.tables[1].rows]
+    assert rows[1][3] == "100 %" and rows[2][3] == "12 Dokumen" and rows[3][3] == "22 Dokumen"
+    budget = [[c.text for c in r.cells] for r in doc.tables[2].rows]
+    assert [r[2] for r in budget[1:]] == ["Rp 27.348.100", "Rp 27.348.100", "Rp 6.240.900"]
