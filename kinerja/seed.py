@@ -170,10 +170,8 @@ def _check_anggaran(path: Path, rows: list[dict[str, str]], units: set[str], pro
         if children and row["pagu"].isdigit():
             total = sum(int(c["pagu"]) for c in children)
             if total != int(row["pagu"]):
-                problems.append(
-                    f"{where}: pagu {int(row['pagu']):,} tidak sama dengan jumlah pagu anaknya "
-                    f"{total:,}".replace(",", ".")
-                )
+                pagu, anak = (f"{v:,}".replace(",", ".") for v in (int(row["pagu"]), total))
+                problems.append(f"{where}: pagu {pagu} tidak sama dengan jumlah pagu anaknya {anak}")
 
 
 def _check_indikator(
@@ -253,6 +251,13 @@ def read_seed(folder: Path) -> SeedPK:
     )
     _check_anggaran(folder / "anggaran.csv", anggaran, units, problems)
     _check_indikator(folder / "indikator.csv", indikator, units, {r["kode"] for r in anggaran}, problems)
+    signed = {pk.get("unit") for pk in meta["perjanjian"]}
+    for n, row in enumerate(indikator, start=2):
+        if row["unit"] in units and row["unit"] not in signed:
+            problems.append(
+                f"{folder / 'indikator.csv'}, baris {n} (kode {row['kode']}): "
+                f"unit '{row['unit']}' tidak punya perjanjian di pk.yaml"
+            )
     kodes = {r["kode"] for r in indikator}
     for n, row in enumerate(penjelasan, start=2):
         where = f"{folder / 'penjelasan.csv'}, baris {n} (kode {row['kode']})"
@@ -282,7 +287,7 @@ def is_loaded(session: Session, seed: SeedPK) -> bool:
     )
 
 
-def load_seed(session: Session, seed: SeedPK) -> Instansi:
+def load_seed(session: Session, seed: SeedPK, status: str = "terbit") -> Instansi:
     """Insert a validated seed (office, units, officials, version, budget, indicators); no commit."""
     meta = seed.meta
     info = meta["instansi"]
@@ -298,7 +303,7 @@ def load_seed(session: Session, seed: SeedPK) -> Instansi:
     v = meta["versi"]
     versi = Versi(
         instansi_id=instansi.id, tahun=seed.tahun, nomor=int(v.get("nomor", 0)), nama=v["nama"],
-        tanggal=v["tanggal"], berlaku_bulan=int(v.get("berlaku_bulan", 1)), status="terbit",
+        tanggal=v["tanggal"], berlaku_bulan=int(v.get("berlaku_bulan", 1)), status=status,
     )
     session.add(versi)
     session.flush()

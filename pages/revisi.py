@@ -7,6 +7,7 @@ import streamlit as st
 from kinerja.db import new_session
 from kinerja.dokumen_pk import build_pk_docx, load_isi_pk
 from kinerja.format import nama_bulan
+from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
 from kinerja.queries import NotFound, list_tahun, list_units, list_versi
 from kinerja.realisasi import ValidationError
 from kinerja.revisi import copy_tahun, create_perubahan, publish_versi
@@ -79,3 +80,15 @@ if st.button(f"Salin {tahun} ke {tahun + 1}", key="revisi_salin", disabled=tahun
         masalah(e.problems)
     else:
         st.success(f"Draf {tahun + 1} dibuat. Pilih tahun {tahun + 1} di atas untuk mengubah dan menerbitkannya.")
+
+with st.expander("Perjanjian Kinerja dalam Excel (format folder data/)", icon=":material/table:"):
+    with new_session(engine()) as session:
+        st.download_button(f"Unduh PK {tahun} (.xlsx)", export_pk_xlsx(session, versions[-1]), f"pk-{tahun}.xlsx",
+                           key="pk_xlsx_unduh", icon=":material/download:")
+    st.caption("Ubah tahun di lembar *info*, isi target dan pagu, lalu unggah: dimuat sebagai draf tahun baru.")
+    berkas = st.file_uploader("Unggah PK (.xlsx)", type=["xlsx"], key="pk_xlsx_unggah")
+    if berkas is not None and st.button("Impor sebagai draf", key="pk_xlsx_impor"):
+        try:
+            st.success(import_pk_xlsx(engine(), berkas.getvalue(), berkas.name, oleh=user))
+        except ValidationError as e:
+            masalah(e.problems, "Berkas tidak dimuat:")
