@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from kinerja.config import get_settings
 from kinerja.db import get_engine, new_session
 from kinerja.demo import DemoError, create_demo
+from kinerja.dokumen_pk import PdfUnavailable, build_pk_docx, docx_to_pdf, load_isi_pk
 from kinerja.ekspor import write_lkjip
 from kinerja.ikm import UNSUR
 from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
@@ -29,9 +30,11 @@ from kinerja.laporan import (
 from kinerja.lkjip import build_lkjip
 from kinerja.models import Instansi
 from kinerja.penilaian import save_survei_ikm
-from kinerja.queries import NotFound, get_instansi, list_tahun, load_tahunan
+from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
+from kinerja.queries import NotFound, get_instansi, list_tahun, load_tahunan, versi_berlaku
 from kinerja.realisasi import ValidationError, save_realisasi, save_realisasi_anggaran
 from kinerja.seed import SeedError, init_database
+from kinerja.template import build_template, parse_template, preview_changes
 
 app = typer.Typer(help="Kinerja: Perjanjian Kinerja, realisasi dan capaian.", no_args_is_help=True)
 import_app = typer.Typer(help="Impor realisasi, realisasi anggaran atau survei IKM dari berkas CSV.")
@@ -131,14 +134,39 @@ def anggaran(tahun: Tahun = None, format: Format = "csv", instansi: InstansiOpt 
         _write_csv(ANGGARAN_COLUMNS, anggaran_rows(load_tahunan(session, office, year)))
 
 
+@app.command()
+def template(
+    out: Annotated[Path, typer.Option(help="Berkas keluaran .xlsx.")],
+    tahun: Tahun = None,
+    unit: Annotated[
+        list[str] | None, typer.Option(metavar="KODE", help="Kode unit (boleh diulang; bawaan: semua unit).")
+    ] = None,
+    instansi: InstansiOpt = None,
+) -> None:
+    """Templat Excel pengisian realisasi: satu lembar per unit, satu kolom per bulan."""
+    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
+        out.write_bytes(build_template(session, office, year, unit))
+        typer.echo(f"Templat realisasi {year} ditulis ke {out}.")
+
+
 FileArg = Annotated[Path, typer.Argument(help="Berkas CSV.")]
 
 
 @import_app.command("realisasi")
-def import_realisasi(file: FileArg, tahun: Tahun = None, instansi: InstansiOpt = None) -> None:
-    """Impor realisasi bulanan: kolom kode,bulan,nilai,pembilang,penyebut,keterangan."""
+def import_realisasi(
+    file: Annotated[Path, typer.Argument(help="Berkas CSV, atau templat .xlsx dari `kinerja template`.")],
+    tahun: Tahun = None,
+    instansi: InstansiOpt = None,
+) -> None:
+    """Impor realisasi bulanan: CSV kode,bulan,nilai,pembilang,penyebut,keterangan, atau templat XLSX."""
     with _context(instansi, tahun) as (engine, office, year):
-        entries = parse_realisasi_csv(read_file(file), file.name)
+        if file.suffix.lower() == ".xlsx":
+            with new_session(engine) as session:
+                entries = parse_template(read_file(file), session, office, year, None, name=file.name)
+                for c in preview_changes(session, office, year, entries):
+                    typer.echo(f"{c['kode']} {c['bulan']}: {c['lama'] or '-'} -> {c['baru']}")
+        else:
+            entries = parse_realisasi_csv(read_file(file), file.name)
         written = save_realisasi(engine, instansi_id=office.id, tahun=year, entries=entries, oleh="cli")
         typer.echo(f"{len(entries)} baris diperiksa, {written} bulan disimpan untuk tahun {year}.")
 
@@ -185,6 +213,29 @@ def export_capaian(
         _write_csv(CAPAIAN_COLUMNS, compute_capaian_tahun(session, office, year, triwulan).rows())
 
 
+@import_app.command("pk")
+def import_pk(file: Annotated[Path, typer.Argument(help="Berkas XLSX berformat folder data/.")]) -> None:
+    """Impor Perjanjian Kinerja satu tahun dari XLSX (lembar info, unit, pejabat, perjanjian, anggaran,
+    indikator, penjelasan) sebagai draf; terbitkan di aplikasi."""
+    engine = _engine()
+    try:
+        typer.echo(import_pk_xlsx(engine, read_file(file), file.name))
+    except ValidationError as e:
+        _fail(e.problems)
+
+
+@export_app.command("pk")
+def export_pk(
+    out: Annotated[Path, typer.Option(help="Berkas XLSX keluaran.")],
+    tahun: Tahun = None,
+    instansi: InstansiOpt = None,
+) -> None:
+    """Perjanjian Kinerja satu tahun sebagai XLSX berformat folder data/ (untuk disalin dan diisi)."""
+    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
+        out.write_bytes(export_pk_xlsx(session, versi_berlaku(session, office.id, year, 12)))
+    typer.echo(f"Ditulis: {out}")
+
+
 @export_app.command("lkjip")
 def export_lkjip(
     out: Annotated[Path, typer.Option(help="Berkas keluaran: .xlsx, .docx atau .csv.")],
@@ -201,6 +252,31 @@ def export_lkjip(
     written = write_lkjip(laporan, out)
     for path in written:
         typer.echo(f"Ditulis: {path}")
+
+
+@app.command("cetak-pk")
+def cetak_pk(
+    unit: Annotated[str, typer.Option(help="Kode unit, mis. CAMAT atau PERENCANAAN.")],
+    out: Annotated[Path, typer.Option(help="Berkas keluaran: .docx, atau .pdf bila LibreOffice terpasang.")],
+    tahun: Tahun = None,
+    instansi: InstansiOpt = None,
+) -> None:
+    """Dokumen Perjanjian Kinerja satu unit, siap cetak dan tanda tangan (DOCX atau PDF)."""
+    if out.suffix.lower() not in (".docx", ".pdf"):
+        _fail([f"jenis berkas '{out.suffix}' tidak dikenal; gunakan .docx atau .pdf"], 2)
+    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
+        try:
+            isi = load_isi_pk(session, versi_berlaku(session, office.id, year, 12), unit)
+        except NotFound as e:
+            _fail([str(e)], 2)
+    data = build_pk_docx(isi)
+    if out.suffix.lower() == ".pdf":
+        try:
+            data = docx_to_pdf(data)
+        except PdfUnavailable as e:
+            _fail([str(e)], 2)
+    out.write_bytes(data)
+    typer.echo(f"Ditulis: {out}")
 
 
 @app.command()

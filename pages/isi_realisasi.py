@@ -6,6 +6,7 @@ from kinerja.db import new_session
 from kinerja.entri import entries_from_grid, grid_realisasi
 from kinerja.format import nama_bulan
 from kinerja.realisasi import ValidationError, save_realisasi
+from kinerja.template import MIME, build_template, parse_template, preview_changes
 from pages._ui import engine, instansi, masalah, pilih_bulan, pilih_tahun, pilih_unit_isian, require
 
 user = require("admin", "operator")
@@ -58,3 +59,45 @@ if st.button("Simpan", type="primary", key="isi_simpan"):
             st.rerun()
 if msg := st.session_state.pop("isi_pesan", None):
     st.success(msg)
+
+if not (before["otomatis"] == "").any():
+    st.stop()
+st.subheader("Isi lewat Excel")
+st.caption("Unduh templat setahun unit ini, isi per bulan, lalu unggah kembali. Sel kosong tidak mengubah isian.")
+eng = engine()
+
+
+def _templat() -> bytes:
+    with new_session(eng) as session:
+        return build_template(session, office, tahun, [unit.kode])
+
+
+st.download_button("Unduh templat Excel", _templat, file_name=f"realisasi-{tahun}-{unit.kode}.xlsx", mime=MIME,
+                   key="isi_templat_unduh", on_click="ignore")
+berkas = st.file_uploader("Unggah templat yang sudah diisi", type=["xlsx"],
+                          key=f"isi_templat_{st.session_state.get('isi_templat_n', 0)}")
+if berkas is None:
+    st.stop()
+try:
+    with new_session(eng) as session:
+        allowed = None if user.peran == "admin" else {user.unit_id}
+        entries = parse_template(berkas.getvalue(), session, office, tahun, allowed, name=berkas.name)
+        changes = preview_changes(session, office, tahun, entries)
+except ValidationError as e:
+    masalah(e.problems, "Berkas tidak diimpor, tidak ada yang disimpan. Perbaiki dulu:")
+    st.stop()
+if not changes:
+    st.info("Berkas ini tidak mengubah isian apa pun.")
+    st.stop()
+st.dataframe(changes, hide_index=True, width="stretch", column_config={
+    "kode": "Kode", "indikator": "Indikator", "bulan": "Bulan", "lama": "Lama", "baru": "Baru"})
+if st.button(f"Simpan semua ({len(changes)} perubahan)", type="primary", key="isi_templat_simpan"):
+    try:
+        n = save_realisasi(eng, instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user)
+    except ValidationError as e:
+        masalah(e.problems)
+    else:
+        st.session_state["isi_templat_n"] = st.session_state.get("isi_templat_n", 0) + 1
+        st.session_state.pop(editor_key, None)
+        st.session_state["isi_pesan"] = f"{n} isian dari {berkas.name} tersimpan."
+        st.rerun()
