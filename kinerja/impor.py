@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -13,6 +14,7 @@ from kinerja.realisasi import EntriAnggaran, EntriRealisasi, ValidationError
 REALISASI_COLUMNS = ["kode", "bulan", "nilai", "pembilang", "penyebut", "keterangan"]
 ANGGARAN_COLUMNS = ["kode", "bulan", "realisasi"]
 IKM_COLUMNS = [f"u{i}" for i in range(1, 10)]
+RIBUAN = re.compile(r"-?\d{1,3}([.,]\d{3})+")
 
 
 def read_table(data: bytes, name: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -62,6 +64,13 @@ def parse_angka(text: str, what: str, where: str, problems: list[str]) -> Decima
 
 def parse_bulat(text: str, what: str, where: str, problems: list[str]) -> int | None:
     """Parse a whole number; record a problem if it is not one."""
+    if RIBUAN.fullmatch(text.strip()):
+        # '250.000' means Rp 250.000 to the people who type it, but 250 to Decimal: refuse to guess.
+        problems.append(
+            f"{where}: {what} '{text.strip()}' memakai pemisah ribuan; tulis tanpa titik atau koma, "
+            f"mis. {re.sub('[.,]', '', text.strip())}"
+        )
+        return None
     value = parse_angka(text, what, where, problems)
     if value is None:
         if not text.strip():

@@ -298,7 +298,11 @@ def save_realisasi_anggaran(
         problems += check_wewenang(pengguna, [nodes[e.kode].unit_id for e in entries if e.kode in nodes])
         if problems:
             raise ValidationError(problems)
-        ids = [nodes[e.kode].id for e in entries]
+        ids = sorted({nodes[e.kode].id for e in entries})
+        # Lock the sub-kegiatan rows (in id order, so two batches cannot deadlock) before reading their
+        # totals: on PostgreSQL two concurrent batches would otherwise both pass the pagu check.
+        # SQLite needs no lock here: write_session already holds the database's write lock.
+        session.exec(select(Anggaran.id).where(Anggaran.id.in_(ids)).order_by(Anggaran.id).with_for_update()).all()  # type: ignore[union-attr]
         existing = {
             (r.anggaran_id, r.bulan): r
             for r in session.exec(select(RealisasiAnggaran).where(RealisasiAnggaran.anggaran_id.in_(ids)))  # type: ignore[union-attr]
