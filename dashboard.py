@@ -50,4 +50,4 @@ if user is not None:
             st.session_state.clear()
             st.rerun()
 
-st.navigation(pages).run()
+st.navigation(pages, expanded=True).run()

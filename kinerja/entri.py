@@ -57,7 +57,7 @@ def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: in
             otomatis = "diisi dari halaman IKM / AKIP"
         rows.append({
             "kode": ind.kode, "indikator": ind.nama, "satuan": ind.satuan,
-            "jenis": "pembilang/penyebut" if ind.jenis == "rasio" else "nilai",
+            "jenis": "rasio" if ind.jenis == "rasio" else "nilai",
             "nilai": _cell(e.nilai) if e else "", "pembilang": _cell(e.pembilang) if e else "",
             "penyebut": _cell(e.penyebut) if e else "",
             "keterangan": e.keterangan if e else "", "otomatis": otomatis,

@@ -89,6 +89,7 @@ def style_figure(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     fig.update_layout(
         title=title, separators=",.", height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend_title_text="", plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0},
     )
     fig.update_yaxes(gridcolor="#e0e0e0")
     return fig
@@ -126,6 +127,21 @@ def warna_persen(value: object) -> str:
 def masalah(problems: list[str], judul: str = "Tidak disimpan. Perbaiki dulu:") -> None:
     """Show validation problems as one error box."""
     st.error(judul + "\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def pesan_simpan(key: str, editor_key: str) -> None:
+    """Show the message a save of this grid left in session_state[key], until the grid is edited again.
+
+    A saved grid is reset, and the browser then reruns the page once more by itself: a message
+    shown for one run only would be gone before anyone could read it.
+    """
+    saved = st.session_state.get(key)
+    if not saved or saved[0] != editor_key:
+        return
+    if st.session_state.get(editor_key, {}).get("edited_rows"):
+        del st.session_state[key]
+    else:
+        st.success(saved[1])
 
 
 KOLOM_CAPAIAN = {

@@ -7,7 +7,7 @@ from kinerja.entri import entries_from_grid, grid_realisasi
 from kinerja.format import nama_bulan
 from kinerja.realisasi import ValidationError, save_realisasi
 from kinerja.template import MIME, build_template, parse_template, preview_changes
-from pages._ui import engine, instansi, masalah, pilih_bulan, pilih_tahun, pilih_unit_isian, require
+from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_bulan, pilih_tahun, pilih_unit_isian, require
 
 user = require("admin", "operator")
 office = instansi(user)
@@ -33,6 +33,7 @@ editor_key = f"grid_realisasi_{unit.id}_{tahun}_{bulan}"
 after = st.data_editor(
     before, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
     disabled=["kode", "indikator", "satuan", "jenis", "otomatis"],
+    column_order=[c for c in before.columns if c != "otomatis" or locked.any()],
     column_config={
         "kode": "Kode", "indikator": st.column_config.TextColumn("Indikator", width="medium"), "satuan": "Satuan",
         "jenis": "Diisi", "nilai": "Nilai", "pembilang": "Pembilang", "penyebut": "Penyebut",
@@ -55,10 +56,9 @@ if st.button("Simpan", type="primary", key="isi_simpan"):
             masalah(e.problems)
         else:
             st.session_state.pop(editor_key, None)
-            st.session_state["isi_pesan"] = f"{n} isian {nama_bulan(bulan)} tersimpan."
+            st.session_state["isi_pesan"] = (editor_key, f"{n} isian {nama_bulan(bulan)} tersimpan.")
             st.rerun()
-if msg := st.session_state.pop("isi_pesan", None):
-    st.success(msg)
+pesan_simpan("isi_pesan", editor_key)
 
 if not (before["otomatis"] == "").any():
     st.stop()
@@ -99,5 +99,5 @@ if st.button(f"Simpan semua ({len(changes)} perubahan)", type="primary", key="is
     else:
         st.session_state["isi_templat_n"] = st.session_state.get("isi_templat_n", 0) + 1
         st.session_state.pop(editor_key, None)
-        st.session_state["isi_pesan"] = f"{n} isian dari {berkas.name} tersimpan."
+        st.session_state["isi_pesan"] = (editor_key, f"{n} isian dari {berkas.name} tersimpan.")
         st.rerun()
