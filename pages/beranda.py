@@ -1,5 +1,6 @@
 """Pimpinan's home: how is the office doing s.d. a triwulan, and where is it going wrong?"""
 
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -32,6 +33,12 @@ from pages._ui import (
     warna_persen,
 )
 
+
+def persen(value: object) -> str:
+    """Format a capaian taken from a table, where 'no data yet' arrives as NaN (not 'NaN,00 %')."""
+    return "" if pd.isna(value) else format_persen(value)
+
+
 user = require("admin", "pimpinan")
 office = instansi(user)
 judul = st.empty()
@@ -60,7 +67,7 @@ kantor = per_unit[per_unit["unit"] == capaian.tahunan.baris[0].unit.kode].iloc[0
 realisasi, pagu, serapan = penyerapan_total(tahunan, bulan_akhir(triwulan))
 skor = skor_khusus(capaian)
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Capaian sasaran strategis", format_persen(kantor["capaian"]) or "–", kantor["kategori"],
+m1.metric("Capaian sasaran strategis", persen(kantor["capaian"]) or "–", kantor["kategori"],
           delta_color="off", delta_arrow="off", border=True)
 m2.metric("Penyerapan anggaran", format_persen(serapan) or "–",
           f"{format_rupiah_singkat(realisasi)} terserap", delta_color="off",
@@ -71,7 +78,7 @@ for col, key, judul_skor in ((m3, "ikm", "IKM"), (m4, "akip", "Nilai AKIP")):
         col.metric(judul_skor, format_angka(s["nilai"]) or "belum ada", keterangan, delta_color="off",
                    delta_arrow="off", border=True, help=f"{s['nama']}; target {format_angka(s['target'])}")
 
-per_unit["label"] = per_unit["capaian"].map(lambda v: format_persen(v) or "belum ada")
+per_unit["label"] = per_unit["capaian"].map(lambda v: persen(v) or "belum ada")
 fig = px.bar(per_unit, x="capaian", y="unit_nama", color="kategori", orientation="h", text="label",
              color_discrete_map=WARNA_KATEGORI, labels={"capaian": "Capaian (%)", "unit_nama": ""},
              category_orders={"unit_nama": list(per_unit["unit_nama"])})

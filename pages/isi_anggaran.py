@@ -6,7 +6,7 @@ from kinerja.db import new_session
 from kinerja.entri import entries_anggaran_from_grid, grid_anggaran
 from kinerja.format import format_rupiah, nama_bulan
 from kinerja.realisasi import ValidationError, save_realisasi_anggaran
-from pages._ui import engine, instansi, masalah, pilih_bulan, pilih_tahun, pilih_unit_isian, require
+from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_bulan, pilih_tahun, pilih_unit_isian, require
 
 user = require("admin", "operator")
 office = instansi(user)
@@ -51,7 +51,6 @@ if st.button("Simpan", type="primary", key="ang_simpan"):
             masalah(e.problems)
         else:
             st.session_state.pop(editor_key, None)
-            st.session_state["ang_pesan"] = f"{n} isian anggaran {nama_bulan(bulan)} tersimpan."
+            st.session_state["ang_pesan"] = (editor_key, f"{n} isian anggaran {nama_bulan(bulan)} tersimpan.")
             st.rerun()
-if msg := st.session_state.pop("ang_pesan", None):
-    st.success(msg)
+pesan_simpan("ang_pesan", editor_key)

@@ -6,7 +6,7 @@ from kinerja.db import new_session
 from kinerja.queries import list_baris, list_versi
 from kinerja.realisasi import ValidationError
 from kinerja.revisi import changes_from_target_grid, save_targets, target_grid
-from pages._ui import engine, instansi, masalah, pilih_tahun, require
+from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_tahun, require
 
 user = require("admin")
 office = instansi(user)
@@ -47,7 +47,6 @@ if st.button("Simpan target", type="primary", key="target_simpan"):
             masalah(e.problems)
         else:
             st.session_state.pop(editor_key, None)
-            st.session_state["target_pesan"] = f"{n} target tersimpan."
+            st.session_state["target_pesan"] = (editor_key, f"{n} target tersimpan.")
             st.rerun()
-if msg := st.session_state.pop("target_pesan", None):
-    st.success(msg)
+pesan_simpan("target_pesan", editor_key)

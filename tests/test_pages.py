@@ -4,17 +4,21 @@ Every test gets its own SQLite file (KINERJA_DATABASE_URL points at tmp_path), u
 with kinerja.auth, and the test acts only through keyed widgets and reads what the screen shows.
 """
 
+import functools
 import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlmodel import select
+from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from kinerja import auth
 from kinerja.auth import authenticate, create_user, update_user
 from kinerja.db import get_engine, new_session
 from kinerja.demo import create_demo
@@ -37,9 +41,10 @@ PASSWORD = "rahasia-123"
 PERENCANAAN = "Sub Bagian Perencanaan dan Kepegawaian"
 
 PAGE_FILES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if p.name != "_ui.py")
-PIMPINAN_PAGES = {"pages/beranda.py", "pages/capaian.py", "pages/unit.py", "pages/anggaran.py"}
+PIMPINAN_PAGES = {"pages/beranda.py", "pages/capaian.py", "pages/unit.py", "pages/anggaran.py", "pages/laporan.py"}
 ISIAN_PAGES = {"pages/isi_realisasi.py", "pages/isi_anggaran.py"}
-ADMIN_PAGES = {"pages/pengguna.py", "pages/target.py", "pages/revisi.py", "pages/ikm.py", "pages/akip.py"}
+ADMIN_PAGES = {"pages/pengguna.py", "pages/target.py", "pages/pagu.py", "pages/revisi.py", "pages/ikm.py",
+               "pages/akip.py"}
 # What the router must offer in each state of the app, and nothing more.
 OFFERED = {
     "tanpa pengguna": {"pages/admin_pertama.py"},
@@ -68,6 +73,25 @@ def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+_scan_component_manifests = manifest_scanner.scan_component_manifests
+
+
+@functools.cache
+def _component_manifests() -> list:
+    return _scan_component_manifests()
+
+
+@pytest.fixture(autouse=True)
+def quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spend the suite's time on the app: scan installed packages for components once, hash cheaply.
+
+    Every new AppTest scans all installed distributions for Streamlit components (about a second);
+    the answer cannot change during the run. Argon2 at its real cost is for production passwords.
+    """
+    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", lambda *args, **kwargs: _component_manifests())
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
@@ -172,10 +196,9 @@ def offered_pages(at: AppTest) -> set[str]:
     return offered
 
 
-def pick(at: AppTest, key: str, label: str) -> AppTest:
-    """Choose the option shown as `label` in a selectbox."""
-    box = at.selectbox(key=key)
-    return box.select_index(box.options.index(label)).run()
+def pick(at: AppTest, key: str, value: object) -> AppTest:
+    """Choose an option of a selectbox by its value (what the page receives, not the label shown) and rerun."""
+    return at.selectbox(key=key).set_value(value).run()
 
 
 def edit_grid(at: AppTest, key: str, edits: dict[str, dict[str, object]]) -> None:
@@ -230,7 +253,9 @@ def test_every_page_file_is_registered_in_the_router(db: Engine) -> None:
 
 @pytest.mark.parametrize("data", ["kosong", "demo"])
 @pytest.mark.parametrize("peran", ["admin", "pimpinan", "operator"])
-def test_every_page_renders_for_every_role_that_may_see_it(peran: str, data: str, request) -> None:
+def test_every_page_renders_for_every_role_that_may_see_it(
+    peran: str, data: str, request: pytest.FixtureRequest
+) -> None:
     engine = request.getfixturevalue("db" if data == "kosong" else "demo_db")
     at = open_app(add_users(engine)[peran])
     for page in sorted(OFFERED[peran]):
@@ -348,7 +373,7 @@ def test_an_operators_grid_holds_exactly_their_units_indicators(db: Engine, unit
 def open_grid(user: Pengguna, page: str = "pages/isi_realisasi.py", bulan_key: str = "isi_bulan") -> AppTest:
     """Open an entry page as `user` on Maret 2025."""
     at = open_app(user, page)
-    return pick(at, bulan_key, "Maret")
+    return pick(at, bulan_key, 3)
 
 
 def grid_key(user: Pengguna, kind: str = "realisasi", bulan: int = 3) -> str:
@@ -372,7 +397,7 @@ def test_a_saved_realisasi_reaches_the_database_and_the_pimpinans_pages(db: Engi
     grid = at.data_editor(key=grid_key(akun.operator)).value.set_index("kode")
     assert grid.loc["IK-6.1.1", "nilai"] == "2"  # the grid now shows what is stored
 
-    unit_page = pick(open_app(akun.pimpinan, "pages/unit.py"), "unit_pilih", PERENCANAAN)
+    unit_page = pick(open_app(akun.pimpinan, "pages/unit.py"), "unit_pilih", "PERENCANAAN")
     assert titles(unit_page) == [PERENCANAAN]
     assert row_of(unit_page, "no", "3")["realisasi_sd_tw"] == 2
     assert row_of(unit_page, "no", "1")["realisasi_sd_tw"] == 75
@@ -393,10 +418,10 @@ def test_a_saved_realisasi_reaches_the_database_and_the_pimpinans_pages(db: Engi
      "penyebut (3)"),
     ("PERENCANAAN", {"IK-6.1": {"nilai": "80"}}, "IK-6.1 Persentase Ketercapaian Target Kinerja Perangkat Daerah "
                                                  "(Maret): indikator rasio diisi pembilang dan penyebut, bukan nilai"),
-    ("SEKCAM", {"IK-6.5": {"nilai": "100"}}, "IK-6.5 Persentase Layanan Administrasi Tepat Waktu (Maret): "
+    ("UMUMKEU", {"IK-6.5": {"nilai": "100"}}, "IK-6.5 Persentase Layanan Administrasi Tepat Waktu (Maret): "
                                              "indikator turunan (dihitung dari indikator di bawahnya) dihitung "
                                              "otomatis, tidak diisi"),
-    ("SEKCAM", {"IK-6.2": {"nilai": "50"}}, "IK-6.2 Persentase Realisasi Anggaran (Maret): indikator penyerapan "
+    ("UMUMKEU", {"IK-6.2": {"nilai": "50"}}, "IK-6.2 Persentase Realisasi Anggaran (Maret): indikator penyerapan "
                                             "anggaran dihitung otomatis, tidak diisi"),
 ])
 def test_an_invalid_realisasi_names_the_indicator_and_saves_nothing(
@@ -404,7 +429,7 @@ def test_an_invalid_realisasi_names_the_indicator_and_saves_nothing(
 ) -> None:
     akun = add_users(db, unit)
     at = open_grid(akun.operator)
-    valid = {"PERENCANAAN": {"IK-6.1.4": {"nilai": "1"}}, "SEKCAM": {"IK-6.3": {"pembilang": "1", "penyebut": "1"}}}
+    valid = {"PERENCANAAN": {"IK-6.1.4": {"nilai": "1"}}, "UMUMKEU": {"IK-6.3": {"pembilang": "1", "penyebut": "1"}}}
     edit_grid(at, grid_key(akun.operator), edits | valid[unit])  # a good row does not slip through either
     at.button(key="isi_simpan").click().run()
     assert errors(at).startswith("Tidak disimpan. Perbaiki dulu:")
@@ -452,22 +477,48 @@ def test_a_budget_realisasi_above_the_pagu_is_refused(db: Engine, akun: Akun) ->
     assert realisasi_anggaran(db) == {}
 
 
+@pytest.mark.parametrize(("peran", "page", "bulan_key", "kind", "edits", "button", "pesan"), [
+    ("operator", "pages/isi_realisasi.py", "isi_bulan", "realisasi", {"IK-6.1.4": {"nilai": "1"}}, "isi_simpan",
+     "1 isian Maret tersimpan."),
+    ("operator", "pages/isi_anggaran.py", "ang_bulan", "anggaran", {"6.1.1": {"realisasi": "1000"}}, "ang_simpan",
+     "1 isian anggaran Maret tersimpan."),
+    ("admin", "pages/target.py", None, "target", {"IK-6.1.4": {"tw1": "2", "tw2": "5", "tw3": "7", "tw4": "10"}},
+     "target_simpan", "1 target tersimpan."),
+])
+def test_the_saved_message_stays_until_the_grid_is_edited_again(
+    akun: Akun, peran: str, page: str, bulan_key: str | None, kind: str, edits: dict, button: str, pesan: str
+) -> None:
+    at = open_app(akun[peran], page)
+    if bulan_key:
+        pick(at, bulan_key, 3)
+    key = next(d.key for d in at.data_editor if d.key.startswith(f"grid_{kind}_"))
+    edit_grid(at, key, edits)
+    at.button(key=button).click().run()
+    assert [s.value for s in at.success] == [pesan]
+    at.run()  # the browser reruns the page once more when the saved grid resets
+    assert [s.value for s in at.success] == [pesan]
+    edit_grid(at, key, {next(iter(edits)): {c: "" for c in next(iter(edits.values()))}})
+    at.run()
+    assert not at.success
+
+
 # --- admin pages ----------------------------------------------------------------------------------
 
 
-def fill_new_user(at: AppTest, username: str, peran: str, unit: str) -> AppTest:
+def fill_new_user(at: AppTest, username: str, peran: str, unit: Unit | None) -> AppTest:
+    """Fill the Tambah pengguna form and submit it (inside a form nothing reruns before the submit)."""
     at.text_input(key="baru_nama").set_value("Ahmad, S.AN")
     at.text_input(key="baru_username").set_value(username)
-    pick(at, "baru_peran", peran)
-    pick(at, "baru_unit", unit)
+    at.selectbox(key="baru_peran").set_value(peran)
+    at.selectbox(key="baru_unit").set_value(unit)
     at.text_input(key="baru_password").set_value(PASSWORD)
     form = next(b for b in at.form_submit_button if b.form_id == "pengguna_baru")
     return form.click().run()
 
 
 def test_an_admin_creates_an_operator_who_can_sign_in_to_their_unit(db: Engine, akun: Akun) -> None:
-    at = fill_new_user(open_app(akun.admin, "pages/pengguna.py"), "ahmad.pmd", "Operator",
-                       "Seksi Pemberdayaan Masyarakat dan Desa")
+    at = fill_new_user(open_app(akun.admin, "pages/pengguna.py"), "ahmad.pmd", "operator",
+                       units(db)["PMD"])
     assert not at.error
     assert [s.value for s in at.success] == ["Pengguna ahmad.pmd dibuat."]
     assert "ahmad.pmd" in list(at.dataframe[0].value["Nama pengguna"])
@@ -477,7 +528,7 @@ def test_an_admin_creates_an_operator_who_can_sign_in_to_their_unit(db: Engine, 
 
 
 def test_an_operator_without_a_unit_is_not_created(db: Engine, akun: Akun) -> None:
-    at = fill_new_user(open_app(akun.admin, "pages/pengguna.py"), "tanpa.unit", "Operator", "–")
+    at = fill_new_user(open_app(akun.admin, "pages/pengguna.py"), "tanpa.unit", "operator", None)
     assert "Operator harus punya unit" in errors(at)
     assert authenticate(db, "tanpa.unit", PASSWORD) is None
 
@@ -497,7 +548,7 @@ def test_the_akip_page_computes_the_predikat_and_saves_the_score(
     at.run()
     shown = {m.label: m.value for m in at.metric}
     assert shown == {"Nilai AKIP": nilai, "Predikat": predikat}
-    pick(at, "akip_bulan", "Desember")
+    pick(at, "akip_bulan", 12)
     at.button(key="akip_simpan").click().run()
     assert [s.value for s in at.success] == [f"Nilai AKIP {nilai} ({predikat.split()[0]}) tersimpan."]
     assert realisasi(db)["IK-AKIP"][12].nilai == Decimal(nilai.replace(",", "."))
@@ -514,7 +565,7 @@ def test_the_ikm_page_computes_the_ikm_from_typed_counts_and_saves_it(db: Engine
     at.run()
     shown = {m.label: m.value for m in at.metric}
     assert shown == {"IKM": "87,5", "Mutu pelayanan": "B (Baik)", "Responden": "20"}
-    pick(at, "ikm_bulan", "Juni")
+    pick(at, "ikm_bulan", 6)
     at.button(key="ikm_simpan").click().run()
     assert [s.value for s in at.success] == [f"IKM 87,5 tersimpan sebagai realisasi Juni {TAHUN}."]
     assert realisasi(db)["IK-IKM"][6].nilai == Decimal("87.5")
@@ -582,4 +633,6 @@ def test_the_empty_state_goes_once_the_first_realisasi_is_saved(db: Engine, akun
     at.button(key="isi_simpan").click().run()
     dashboard = open_app(akun.pimpinan)
     assert not any(KOSONG in i.value for i in dashboard.info)
-    assert any(m.label == "Capaian sasaran strategis" for m in dashboard.metric)
+    shown = {m.label: m.value for m in dashboard.metric}
+    assert shown["Capaian sasaran strategis"] == "–"  # the Camat's own rows have no data yet
+    assert not any("NaN" in value for value in shown.values())

@@ -1,0 +1,245 @@
+"""Browser test: the whole first day of Kinerja in Debian's Chromium, against `streamlit run` on a free port.
+
+What AppTest cannot show: the real sign-in round trip, typing into the canvas grid, and charts that
+are actually drawn. Screenshots of every step land in tests/screenshots/ (git-ignored).
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "rahasia-123"
+PERENCANAAN = "Sub Bagian Perencanaan dan Kepegawaian"
+INDIKATOR = "Jumlah dokumen perencanaan perangkat daerah yang disusun"  # IK-6.1.1, 3 Dokumen a year
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start `streamlit run dashboard.py` on a free loopback port with its own empty database."""
+    folder = tmp_path_factory.mktemp("browser")
+    port = _free_port()
+    env = os.environ | {"KINERJA_DATABASE_URL": f"sqlite:///{folder / 'k.db'}"}
+    log = (folder / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {folder / 'streamlit.log'}")
+            time.sleep(0.2)  # polling the health endpoint, not waiting on the app
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Debian's Chromium is needed at {CHROMIUM}: apt-get install -y chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1200}, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def settle(page: Page) -> None:
+    """Wait until Streamlit has finished the current run (call after the new run's own content showed)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def heading(page: Page, text: str, timeout: float = 30_000) -> None:
+    expect(page.get_by_role("heading", name=text, level=1)).to_be_visible(timeout=timeout)
+    settle(page)
+
+
+def choose(page: Page, label: str, option: str, scope: Page | Locator | None = None) -> None:
+    """Pick `option` in the selectbox labelled `label`."""
+    (scope or page).get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def go_to(page: Page, menu: str, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=menu, exact=True).click()
+    heading(page, title)
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Keluar").click()
+    heading(page, "Masuk ke Kinerja")
+
+
+def sign_in(page: Page, username: str, title: str) -> None:
+    page.get_by_label("Nama pengguna", exact=True).fill(username)
+    page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    heading(page, title)
+
+
+def add_user(page: Page, username: str, nama: str, peran: str, unit: str) -> None:
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Tambah"))
+    form.get_by_label("Nama lengkap", exact=True).fill(nama)
+    form.get_by_label("Nama pengguna", exact=True).fill(username)
+    choose(page, "Peran", peran, form)
+    choose(page, "Unit (wajib untuk operator)", unit, form)
+    form.get_by_label(re.compile(r"^Kata sandi awal")).fill(PASSWORD)
+    form.get_by_role("button", name="Tambah").click()
+    expect(page.get_by_text(f"Pengguna {username} dibuat.")).to_be_visible()
+    settle(page)
+
+
+def type_into_cell(page: Page, grid: Locator, row_text: str, column: str, value: str) -> None:
+    """Type into the grid cell of the row showing `row_text`, under `column` (the grid is a canvas).
+
+    The canvas keeps an accessible table of its visible cells (ids glide-cell-<col>-<row>): it
+    says where a cell is and which one is selected, so the keyboard can walk there.
+    """
+    expect(grid.locator("td", has_text=row_text)).to_have_count(1)
+    col = grid.locator("th").all_text_contents().index(column)
+    row = grid.locator("td[aria-colindex='1']").all_text_contents().index(row_text)
+    box = grid.get_by_test_id("data-grid-canvas").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 20, box["y"] + 52)  # a cell of the first row, below the 35 px header
+    selected = grid.locator("td[aria-selected='true']")
+    expect(selected).to_have_count(1)
+    at_col, at_row = (int(n) for n in (selected.get_attribute("id") or "").removeprefix("glide-cell-").split("-"))
+    for key, steps in (("ArrowRight", col - at_col), ("ArrowLeft", at_col - col),
+                       ("ArrowDown", row - at_row), ("ArrowUp", at_row - row)):
+        for _ in range(max(steps, 0)):
+            page.keyboard.press(key)
+    cell = grid.locator(f"#glide-cell-{col}-{row}")
+    expect(cell).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+    editor = page.locator("#portal textarea, #portal input").first
+    expect(editor).to_be_visible()
+    editor.fill(value)
+    page.keyboard.press("Enter")
+    expect(cell).to_have_text(value)
+
+
+def drawn_chart(page: Page, title: str) -> Locator:
+    """Return the Plotly chart titled `title`, once its SVG has marks in it."""
+    chart = page.locator(".js-plotly-plot").filter(has=page.locator(".gtitle", has_text=title))
+    expect(chart).to_have_count(1)
+    expect(chart.locator("svg.main-svg").first).to_be_visible()
+    return chart
+
+
+def test_first_day_admin_operator_pimpinan(app_url: str, page: Page) -> None:
+    page.goto(app_url)
+    heading(page, "Selamat datang di Kinerja", timeout=90_000)  # the first run migrates and seeds the database
+    shot(page, "01-admin-pertama")
+
+    page.get_by_label("Nama lengkap", exact=True).fill("Meri, S.Pi")
+    page.get_by_label("Nama pengguna", exact=True).fill("meri")
+    page.get_by_label("Kata sandi (minimal 8 karakter)", exact=True).fill(PASSWORD)
+    page.get_by_label("Ulangi kata sandi", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Buat admin").click()
+    heading(page, "Kinerja Kecamatan Mangkutana 2025")
+    expect(page.get_by_text("Belum ada realisasi untuk tahun ini")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Meri, S.Pi · Admin")
+    shot(page, "02-beranda-kosong")
+
+    go_to(page, "Pengguna", "Pengguna")
+    add_user(page, "kasubag.perencanaan", "Meri Perencanaan", "Operator", PERENCANAAN)
+    add_user(page, "camat", "Darmawati, SE", "Pimpinan", "–")
+    users = page.get_by_test_id("stDataFrame").first
+    expect(users.locator("td", has_text="kasubag.perencanaan")).to_have_count(1)
+    expect(users.locator("td", has_text="camat")).to_have_count(1)
+    shot(page, "03-pengguna")
+    sign_out(page)
+    shot(page, "04-masuk")
+
+    sign_in(page, "kasubag.perencanaan", f"Realisasi {PERENCANAAN}")
+    nav = page.get_by_test_id("stSidebarNav")
+    # The operator's menu holds the two entry pages and nothing else (icons are ligature text).
+    expect(nav.get_by_role("link")).to_have_text([re.compile("Isi realisasi$"), re.compile("Isi realisasi anggaran$")])
+    grid = page.get_by_test_id("stDataFrame").first
+    bulan = page.get_by_role("combobox", name="Bulan").input_value()
+    shot(page, "05-isi-realisasi")
+    type_into_cell(page, grid, "IK-6.1.1", "Nilai", "2")
+    shot(page, "06-isi-realisasi-diketik")
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.get_by_text(f"1 isian {bulan} tersimpan.")).to_be_visible()
+    settle(page)
+    expect(grid.locator("td", has_text="IK-6.1.1")).to_have_count(1)
+    shot(page, "07-isi-realisasi-tersimpan")
+    sign_out(page)
+
+    sign_in(page, "camat", "Kinerja Kecamatan Mangkutana 2025")
+    expect(page.get_by_text("Belum ada realisasi untuk tahun ini")).to_be_hidden()
+    # A unit with data gets a bar of some width; units without data get none.
+    expect(drawn_chart(page, "Capaian per unit").locator("g.point path").filter(visible=True).first).to_be_visible()
+    shot(page, "08-beranda-pimpinan")
+
+    go_to(page, "Per unit & indikator", "Camat")
+    choose(page, "Unit", PERENCANAAN)
+    heading(page, PERENCANAAN)
+    table = page.get_by_test_id("stDataFrame").first
+    row = table.locator("tr", has=page.locator("td", has_text=INDIKATOR))
+    expect(row).to_have_count(1)
+    realisasi_col = table.locator("th").all_text_contents().index("Realisasi s.d. TW")
+    expect(row.locator("td").nth(realisasi_col)).to_have_text("2")
+    choose(page, "Indikator", f"3. {INDIKATOR}")
+    settle(page)
+    chart = drawn_chart(page, INDIKATOR)
+    expect(chart.locator("g.barlayer g.point path").filter(visible=True)).to_have_count(1)  # the month entered
+    expect(chart.locator("g.scatterlayer path.point").first).to_be_visible()  # realisasi s.d. bulan
+    shot(page, "09-unit-pimpinan")
