@@ -13,7 +13,7 @@ ROMAWI = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 def format_angka(value: Decimal | float | int | None, min_dec: int = 0, max_dec: int = 2) -> str:
     """Format a number the Indonesian way ('1.234,5'); empty string for no value."""
-    if value is None:
+    if value is None or value != value:  # NaN (a missing cell of a float column) is not a number either
         return ""
     pattern = "#,##0" + ("." + "0" * min_dec + "#" * (max_dec - min_dec) if max_dec else "")
     return format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=True)
@@ -21,12 +21,14 @@ def format_angka(value: Decimal | float | int | None, min_dec: int = 0, max_dec:
 
 def format_persen(value: Decimal | float | None) -> str:
     """Format a percentage with two decimals ('87,50 %'); empty string for no value."""
-    return "" if value is None else f"{format_angka(value, 2, 2)} %"
+    text = format_angka(value, 2, 2)
+    return f"{text} %" if text else ""
 
 
 def format_rupiah(value: int | Decimal | None) -> str:
     """Format whole Rupiah ('Rp 3.006.467.857'); empty string for no value."""
-    return "" if value is None else f"Rp {format_angka(value, 0, 0)}"
+    text = format_angka(value, 0, 0)
+    return f"Rp {text}" if text else ""
 
 
 def format_rupiah_singkat(value: int | Decimal | None) -> str:

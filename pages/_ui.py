@@ -107,7 +107,7 @@ def tabel(
     fmt = {c: (lambda v: format_angka(v) if pd.notna(v) else "") for c in angka}
     fmt |= {c: (lambda v: format_persen(v) if pd.notna(v) else "") for c in persen}
     fmt |= {c: (lambda v: format_rupiah(v) if pd.notna(v) else "") for c in rupiah}
-    styler = df.style.format(fmt)
+    styler = df.style.format(fmt, na_rep="")
     if "kategori" in df.columns:
         styler = styler.map(lambda k: f"color: {WARNA_KATEGORI.get(k, '#333')}; font-weight: 600", subset=["kategori"])
     return styler
@@ -145,7 +145,8 @@ def pesan_simpan(key: str, editor_key: str) -> None:
 
 
 KOLOM_CAPAIAN = {
-    "kode": "Kode", "unit": "Unit", "unit_nama": "Unit", "no": "No", "sasaran": "Sasaran",
+    "kode": "Kode", "unit": "Unit", "unit_nama": st.column_config.TextColumn("Unit", width="medium"), "no": "No",
+    "sasaran": "Sasaran",
     "indikator": st.column_config.TextColumn("Indikator kinerja", width="medium"), "satuan": "Satuan",
     "target_tahunan": "Target tahunan",
     "target_sd_tw": "Target s.d. TW", "realisasi_sd_tw": "Realisasi s.d. TW", "pembilang": "Pembilang",

@@ -50,7 +50,7 @@ kolom = {"kode": "Kode", "nama": "Program", "unit_nama": "Unit", "pagu": "Pagu",
 st.subheader(f"Per program {tw_label(triwulan)}")
 st.dataframe(tabel(program.drop(columns=["unit", "unit_nama"]), rupiah=("pagu", "realisasi", "sisa"),
                    persen=("penyerapan",)),
-             hide_index=True, width="stretch", column_config=kolom)
+             hide_index=True, placeholder="–", width="stretch", column_config=kolom)
 st.subheader(f"Per unit {tw_label(triwulan)}")
 st.dataframe(tabel(per_unit.drop(columns="unit"), rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
-             hide_index=True, width="stretch", column_config=kolom)
+             hide_index=True, placeholder="–", width="stretch", column_config=kolom)

@@ -32,5 +32,5 @@ columns = ["unit_nama", "no", "indikator", "satuan", "target_tahunan", "target_s
 st.dataframe(
     tabel(table[columns], angka=("target_tahunan", "target_sd_tw", "realisasi_sd_tw"),
           persen=("capaian_sd_tw", "capaian_tahunan")),
-    hide_index=True, width="stretch", column_config=KOLOM_CAPAIAN, height=620,
+    hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN, height=620,
 )

@@ -58,7 +58,7 @@ if hasil is not None and hasil.nilai is not None:
         (st.success if hasil.responden >= minimum else st.warning)(
             f"Sampel minimum (Krejcie-Morgan) untuk populasi {format_angka(populasi)}: {minimum} responden.")
     st.dataframe(pd.DataFrame({"Unsur": UNSUR, "NRR": [format_angka(float(n), 2, 3) if n else "" for n in hasil.nrr]}),
-                 hide_index=True, width="stretch")
+                 hide_index=True, placeholder="–", width="stretch")
     if st.button(f"Simpan sebagai realisasi IKM {nama_bulan(bulan)} {tahun}", type="primary", key="ikm_simpan"):
         try:
             save_survei_ikm(engine(), instansi_id=office.id, tahun=tahun, bulan=bulan, answers=answers,

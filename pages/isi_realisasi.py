@@ -89,7 +89,7 @@ except ValidationError as e:
 if not changes:
     st.info("Berkas ini tidak mengubah isian apa pun.")
     st.stop()
-st.dataframe(changes, hide_index=True, width="stretch", column_config={
+st.dataframe(changes, hide_index=True, placeholder="–", width="stretch", column_config={
     "kode": "Kode", "indikator": "Indikator", "bulan": "Bulan", "lama": "Lama", "baru": "Baru"})
 if st.button(f"Simpan semua ({len(changes)} perubahan)", type="primary", key="isi_templat_simpan"):
     try:

@@ -40,4 +40,4 @@ with d3.popover("Unduh CSV", icon=":material/download:"):
 cols = kolom_pengukuran(laporan)
 for table in laporan.unit:
     with st.expander(f"Pengukuran Kinerja {table.unit_nama}", expanded=table is laporan.unit[0]):
-        st.dataframe(pd.DataFrame(tabel_teks(cols, table.baris)), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(tabel_teks(cols, table.baris)), hide_index=True, placeholder="–", width="stretch")

@@ -8,7 +8,7 @@ from kinerja.format import format_rupiah
 from kinerja.queries import list_anggaran, list_versi
 from kinerja.realisasi import ValidationError
 from kinerja.revisi import save_pagu
-from pages._ui import engine, instansi, masalah, pilih_tahun, require
+from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_tahun, require
 
 user = require("admin")
 office = instansi(user)
@@ -46,4 +46,7 @@ if st.button("Simpan pagu", type="primary", key="pagu_simpan"):
             masalah(e.problems)
         else:
             st.session_state.pop(editor_key, None)
-            st.success(f"{n} pagu sub kegiatan diubah; kegiatan dan program dijumlahkan ulang.")
+            st.session_state["pagu_pesan"] = (editor_key, f"{n} pagu sub kegiatan diubah; kegiatan dan program "
+                                                          "dijumlahkan ulang.")
+            st.rerun()
+pesan_simpan("pagu_pesan", editor_key)

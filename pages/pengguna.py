@@ -19,7 +19,7 @@ st.title("Pengguna")
 st.dataframe(
     [{"Nama pengguna": u.username, "Nama": u.nama, "Peran": PERAN_LABEL[u.peran],
       "Unit": unit_nama.get(u.unit_id, "–"), "Status": "aktif" if u.aktif else "nonaktif"} for u in users],
-    hide_index=True, width="stretch",
+    hide_index=True, placeholder="–", width="stretch",
 )
 if msg := st.session_state.pop("pengguna_pesan", None):
     st.success(msg)
@@ -41,6 +41,8 @@ with baru, st.form("pengguna_baru", clear_on_submit=False):
             masalah(e.problems)
         else:
             st.session_state["pengguna_pesan"] = f"Pengguna {created.username} dibuat."
+            for key in ("baru_nama", "baru_username", "baru_password"):
+                st.session_state.pop(key, None)
             st.rerun()
 
 with ubah:

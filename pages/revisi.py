@@ -23,7 +23,7 @@ with new_session(engine()) as session:
 st.dataframe(
     [{"Versi": v.nama, "Ditetapkan": v.tanggal.strftime("%d-%m-%Y"), "Berlaku sejak": nama_bulan(v.berlaku_bulan),
       "Status": v.status} for v in versions],
-    hide_index=True, width="stretch",
+    hide_index=True, placeholder="–", width="stretch",
 )
 st.caption("Capaian tiap triwulan dihitung dengan versi yang berlaku di akhir triwulan itu; versi lama tetap disimpan.")
 

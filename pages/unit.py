@@ -29,7 +29,7 @@ st.title(units[unit])
 st.dataframe(
     tabel(table[["no", "indikator", "satuan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "kategori"]],
           angka=("target_sd_tw", "realisasi_sd_tw"), persen=("capaian_sd_tw",)),
-    hide_index=True, width="stretch", column_config=KOLOM_CAPAIAN,
+    hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN,
 )
 
 pilihan = dict(zip(table["kode"], table["no"] + ". " + table["indikator"], strict=True))
