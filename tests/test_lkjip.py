@@ -212,3 +212,28 @@ def test_printable_agreement_has_parties_targets_and_budget(seeded: Engine, inst
     assert rows[1][3] == "100 %" and rows[2][3] == "12 Dokumen" and rows[3][3] == "22 Dokumen"
     budget = [[c.text for c in r.cells] for r in doc.tables[2].rows]
     assert [r[2] for r in budget[1:]] == ["Rp 27.348.100", "Rp 27.348.100", "Rp 6.240.900"]
+
+
+def test_every_xlsx_and_docx_row_matches_the_engine(laporan) -> None:
+    report, capaian = laporan
+    book = openpyxl.load_workbook(io.BytesIO(export_lkjip_xlsx(report)))
+    doc = Document(io.BytesIO(export_lkjip_docx(report)))
+    checked = 0
+    by_unit: dict[str, list] = {}
+    for b in capaian.tahunan.baris:
+        by_unit.setdefault(b.unit.kode, []).append(b)
+    for t, (unit, rows) in enumerate(by_unit.items()):
+        sheet_rows = list(book[unit].iter_rows(min_row=8, values_only=True))
+        doc_rows = [[c.text for c in r.cells] for r in doc.tables[t].rows][1:]
+        assert len(sheet_rows) == len(doc_rows) == len(rows)
+        for b, cells, texts in zip(rows, sheet_rows, doc_rows, strict=True):
+            h = capaian.hasil[b.indikator.kode]
+            assert cells[:4] == (b.no, b.sasaran, b.indikator.nama, b.indikator.satuan)
+            assert cells[4] == pytest.approx(float(h.target_tahunan))
+            assert cells[5] == (None if h.realisasi is None else pytest.approx(float(h.realisasi)))
+            assert cells[6] == (None if h.capaian_sd is None else pytest.approx(float(h.capaian_sd)))
+            assert cells[7] == (h.kategori or "")
+            assert texts[5] == format_angka(h.realisasi)
+            assert texts[6] == format_angka(h.capaian_sd, 2, 2)
+            checked += 1
+    assert checked == 66
