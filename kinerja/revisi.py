@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import Engine, func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from kinerja.capaian import default_rencana_aksi
 from kinerja.db import write_session
@@ -87,6 +87,29 @@ def save_targets(engine: Engine, *, versi_id: int, changes: list[UbahTarget], ol
         return changed
 
 
+def _copy_agreements(
+    session: Session, source_id: int, new_id: int, tanggal: date, indikator: dict[int, int] | None = None
+) -> None:
+    """Copy a version's agreements, their rows and the targets into another version.
+
+    `indikator` maps old indicator ids to new ones when copying into another year.
+    """
+    def ind(old: int) -> int:
+        return indikator[old] if indikator is not None else old
+
+    for pk in session.exec(select(Perjanjian).where(Perjanjian.versi_id == source_id)).all():
+        copy = Perjanjian(versi_id=new_id, unit_id=pk.unit_id, pihak_pertama_id=pk.pihak_pertama_id,
+                          pihak_kedua_id=pk.pihak_kedua_id, tanggal=tanggal)
+        session.add(copy)
+        session.flush()
+        for b in session.exec(select(BarisPK).where(BarisPK.perjanjian_id == pk.id)).all():
+            session.add(BarisPK(perjanjian_id=copy.id, indikator_id=ind(b.indikator_id), no=b.no, sasaran=b.sasaran,
+                                urutan=b.urutan))
+    for t in session.exec(select(Target).where(Target.versi_id == source_id)).all():
+        session.add(Target(indikator_id=ind(t.indikator_id), versi_id=new_id, tahunan=t.tahunan, tw1=t.tw1,
+                           tw2=t.tw2, tw3=t.tw3, tw4=t.tw4))
+
+
 def create_perubahan(
     engine: Engine, *, instansi_id: int, tahun: int, nama: str, tanggal: date, berlaku_bulan: int,
     oleh: Pengguna | None = None,
@@ -121,17 +144,7 @@ def create_perubahan(
                     berlaku_bulan=berlaku_bulan, status="draf")
         session.add(new)
         session.flush()
-        for pk in session.exec(select(Perjanjian).where(Perjanjian.versi_id == latest.id)).all():
-            copy = Perjanjian(versi_id=new.id, unit_id=pk.unit_id, pihak_pertama_id=pk.pihak_pertama_id,
-                              pihak_kedua_id=pk.pihak_kedua_id, tanggal=tanggal)
-            session.add(copy)
-            session.flush()
-            for b in session.exec(select(BarisPK).where(BarisPK.perjanjian_id == pk.id)).all():
-                session.add(BarisPK(perjanjian_id=copy.id, indikator_id=b.indikator_id, no=b.no, sasaran=b.sasaran,
-                                    urutan=b.urutan))
-        for t in session.exec(select(Target).where(Target.versi_id == latest.id)).all():
-            session.add(Target(indikator_id=t.indikator_id, versi_id=new.id, tahunan=t.tahunan, tw1=t.tw1, tw2=t.tw2,
-                               tw3=t.tw3, tw4=t.tw4))
+        _copy_agreements(session, latest.id, new.id, tanggal)
         for p in session.exec(select(Pagu).where(Pagu.versi_id == latest.id)).all():
             session.add(Pagu(anggaran_id=p.anggaran_id, versi_id=new.id, pagu=p.pagu))
         session.add(Jejak(instansi_id=instansi_id, pengguna=who, tabel="versi", kunci=f"{tahun}/{new.nama}",
@@ -242,17 +255,7 @@ def copy_tahun(
             session.add(copy)
             session.flush()
             indikator[ind.id] = copy.id
-        for t in session.exec(select(Target).where(Target.versi_id == source.id)).all():
-            session.add(Target(indikator_id=indikator[t.indikator_id], versi_id=new.id, tahunan=t.tahunan,
-                               tw1=t.tw1, tw2=t.tw2, tw3=t.tw3, tw4=t.tw4))
-        for pk in session.exec(select(Perjanjian).where(Perjanjian.versi_id == source.id)).all():
-            copy = Perjanjian(versi_id=new.id, unit_id=pk.unit_id, pihak_pertama_id=pk.pihak_pertama_id,
-                              pihak_kedua_id=pk.pihak_kedua_id, tanggal=tanggal)
-            session.add(copy)
-            session.flush()
-            for b in session.exec(select(BarisPK).where(BarisPK.perjanjian_id == pk.id)).all():
-                session.add(BarisPK(perjanjian_id=copy.id, indikator_id=indikator[b.indikator_id], no=b.no,
-                                    sasaran=b.sasaran, urutan=b.urutan))
+        _copy_agreements(session, source.id, new.id, tanggal, indikator)
         for p in session.exec(select(Penjelasan).where(Penjelasan.indikator_id.in_(list(indikator)))).all():  # type: ignore[union-attr]
             data = p.model_dump(exclude={"id", "indikator_id"})
             session.add(Penjelasan(**data, indikator_id=indikator[p.indikator_id]))
