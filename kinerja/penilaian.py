@@ -116,3 +116,22 @@ def save_akip(
             *others,
         ])
     return hasil
+
+
+def list_survei(session: Session, instansi_id: int, tahun: int) -> list[dict[str, object]]:
+    """Return the year's saved surveys with their respondents, IKM and mutu, newest first."""
+    rows = []
+    surveys = session.exec(select(SurveiIKM).where(SurveiIKM.instansi_id == instansi_id, SurveiIKM.tahun == tahun)
+                           .order_by(SurveiIKM.dibuat_pada.desc())).all()  # type: ignore[attr-defined]
+    for s in surveys:
+        answers = session.exec(select(JawabanIKM).where(JawabanIKM.survei_id == s.id)).all()
+        if answers:
+            hasil = compute_ikm([[getattr(a, f"u{i}") for i in range(1, 10)] for a in answers])
+        else:
+            counts = [[0] * 4 for _ in range(9)]
+            for r in session.exec(select(RekapIKM).where(RekapIKM.survei_id == s.id)):
+                counts[r.unsur - 1][r.nilai - 1] = r.jumlah
+            hasil = compute_ikm_from_counts(counts)
+        rows.append({"survei": s.judul, "bulan": s.bulan, "responden": hasil.responden, "ikm": hasil.nilai,
+                     "mutu": " ".join(hasil.mutu) if hasil.mutu else "", "oleh": s.diisi_oleh})
+    return rows

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
+from kinerja.db import new_session
 from kinerja.format import format_angka, nama_bulan
 from kinerja.ikm import UNSUR, compute_ikm, compute_ikm_from_counts, sampel_minimum
 from kinerja.impor import parse_ikm_csv, parse_ikm_xlsx
-from kinerja.penilaian import save_survei_ikm
+from kinerja.penilaian import list_survei, save_survei_ikm
 from kinerja.realisasi import ValidationError
 from pages._ui import engine, instansi, masalah, pilih_bulan, pilih_tahun, require
 
@@ -22,6 +23,16 @@ with c3:
 st.title("Survei Kepuasan Masyarakat (IKM)")
 st.caption("PermenPANRB 14/2017: 9 unsur, jawaban 1-4. IKM = rata-rata NRR × 25. Mutu: A ≥ 88,31; B ≥ 76,61; "
            "C ≥ 65,00; D di bawahnya.")
+
+with new_session(engine()) as session:
+    tersimpan = list_survei(session, office.id, tahun)
+if tersimpan:
+    st.dataframe(
+        [{"Survei": r["survei"], "Bulan": nama_bulan(r["bulan"]), "Responden": r["responden"],
+          "IKM": format_angka(r["ikm"]), "Mutu": r["mutu"], "Diisi oleh": r["oleh"]} for r in tersimpan],
+        hide_index=True, width="stretch",
+    )
+    st.caption("Realisasi IKM tiap bulan adalah survei terakhir yang disimpan untuk bulan itu.")
 
 cara = st.radio("Cara mengisi", ["Unggah jawaban responden", "Ketik jumlah jawaban per unsur"], horizontal=True,
                 key="ikm_cara")
