@@ -36,13 +36,21 @@ pilihan = dict(zip(table["kode"], table["no"] + ". " + table["indikator"], stric
 kode = st.selectbox("Indikator", list(pilihan), format_func=pilihan.get, key="unit_indikator")
 ind = next(b.indikator for b in tahunan.baris if b.indikator.kode == kode)
 tren = tren_indikator(tahunan, kode)
-fig = go.Figure()
-if ind.sumber == "input":
-    bulanan = tren["nilai"] if ind.jenis == "tunggal" else tren["pembilang"]
-    fig.add_bar(x=tren["nama_bulan"], y=bulanan, name="Nilai bulan ini" if ind.jenis == "tunggal" else "Pembilang")
-fig.add_scatter(x=tren["nama_bulan"], y=tren["realisasi_sd"], name="Realisasi s.d. bulan", mode="lines+markers",
-                connectgaps=True)
-st.plotly_chart(style_figure(fig, f"{ind.nama} ({ind.satuan}) per bulan {tahun}"), width="stretch")
+if tren["realisasi_sd"].isna().all():
+    sumber = {"input": "operator unitnya mengisi realisasi bulanan",
+              "turunan": "indikator di bawahnya punya capaian",
+              "anggaran": "realisasi anggaran sub kegiatannya diisi"}[ind.sumber]
+    if ind.nilai_khusus:
+        sumber = "admin menyimpan survei IKM atau nilai AKIP"
+    st.info(f"Belum ada realisasi untuk indikator ini. Grafik muncul setelah {sumber}.")
+else:
+    fig = go.Figure()
+    if ind.sumber == "input":
+        bulanan = tren["nilai"] if ind.jenis == "tunggal" else tren["pembilang"]
+        fig.add_bar(x=tren["nama_bulan"], y=bulanan, name="Nilai bulan ini" if ind.jenis == "tunggal" else "Pembilang")
+    fig.add_scatter(x=tren["nama_bulan"], y=tren["realisasi_sd"], name="Realisasi s.d. bulan", mode="lines+markers",
+                    connectgaps=True)
+    st.plotly_chart(style_figure(fig, f"{ind.nama} ({ind.satuan}) per bulan {tahun}"), width="stretch")
 
 catatan = [(b, e.keterangan) for b, e in sorted(tahunan.data.realisasi.get(kode, {}).items()) if e.keterangan]
 if catatan:
