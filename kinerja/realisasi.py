@@ -132,12 +132,16 @@ def _bulan_label(bulan: object) -> str:
     return nama_bulan(bulan) if isinstance(bulan, int) and 1 <= bulan <= 12 else f"bulan {bulan}"
 
 
-def check_wewenang(pengguna: Pengguna | None, unit_ids: Iterable[int]) -> list[str]:
-    """Return why this user may not write for these units (empty when allowed)."""
-    if pengguna is None or pengguna.peran == "admin":
+def check_wewenang(pengguna: Pengguna | None, unit_ids: Iterable[int], instansi_id: int | None = None) -> list[str]:
+    """Return why this user may not write for these units of this office (empty when allowed)."""
+    if pengguna is None:
         return []
     if not pengguna.aktif:
         return ["akun ini tidak aktif"]
+    if instansi_id is not None and pengguna.instansi_id != instansi_id:
+        return ["pengguna hanya dapat mengisi data instansinya sendiri"]
+    if pengguna.peran == "admin":
+        return []
     if pengguna.peran != "operator":
         return ["peran pimpinan hanya dapat melihat, tidak mengisi"]
     if any(u != pengguna.unit_id for u in unit_ids):
@@ -216,7 +220,8 @@ def write_realisasi(
     }
     problems = [p for e in entries for p in check_entri(e, indikator.get(e.kode))]
     problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
-    problems += check_wewenang(pengguna, [indikator[e.kode].unit_id for e in entries if e.kode in indikator])
+    problems += check_wewenang(pengguna, [indikator[e.kode].unit_id for e in entries if e.kode in indikator],
+                               instansi_id)
     if problems:
         raise ValidationError(problems)
     ids = [indikator[e.kode].id for e in entries]
@@ -295,7 +300,7 @@ def save_realisasi_anggaran(
         }
         problems = [p for e in entries for p in check_entri_anggaran(e, nodes.get(e.kode))]
         problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
-        problems += check_wewenang(pengguna, [nodes[e.kode].unit_id for e in entries if e.kode in nodes])
+        problems += check_wewenang(pengguna, [nodes[e.kode].unit_id for e in entries if e.kode in nodes], instansi_id)
         if problems:
             raise ValidationError(problems)
         ids = sorted({nodes[e.kode].id for e in entries})

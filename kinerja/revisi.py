@@ -157,7 +157,9 @@ def publish_versi(engine: Engine, *, versi_id: int, oleh: Pengguna | None = None
     who = _admin(oleh)
     with write_session(engine) as session:
         versi = session.get(Versi, versi_id)
-        if versi is None or versi.status != "draf":
+        if versi is None or (oleh is not None and versi.instansi_id != oleh.instansi_id):
+            raise ValidationError(["Versi perjanjian tidak ada"])
+        if versi.status != "draf":
             raise ValidationError(["Hanya versi draf yang dapat diterbitkan"])
         versi.status = "terbit"
         session.add(versi)
@@ -269,7 +271,7 @@ def save_pagu(engine: Engine, *, versi_id: int, pagu: dict[str, int], oleh: Peng
     who = _admin(oleh)
     with write_session(engine) as session:
         versi = session.get(Versi, versi_id)
-        if versi is None:
+        if versi is None or (oleh is not None and versi.instansi_id != oleh.instansi_id):
             raise ValidationError(["Versi perjanjian tidak ada"])
         rows = session.exec(select(Anggaran, Pagu).join(Pagu, Pagu.anggaran_id == Anggaran.id)
                             .where(Pagu.versi_id == versi_id)).all()
