@@ -27,6 +27,7 @@ ADMIN = [
     st.Page("pages/revisi.py", title="Versi & tahun baru", icon=":material/history_edu:"),
     st.Page("pages/ikm.py", title="Survei IKM", icon=":material/sentiment_satisfied:"),
     st.Page("pages/akip.py", title="Nilai AKIP", icon=":material/workspace_premium:"),
+    st.Page("pages/riwayat.py", title="Riwayat perubahan", icon=":material/manage_history:"),
 ]
 
 user = current_user()

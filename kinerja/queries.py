@@ -10,6 +10,7 @@ from kinerja.models import (
     BarisPK,
     Indikator,
     Instansi,
+    Jejak,
     Pagu,
     Penjelasan,
     Perjanjian,
@@ -240,3 +241,11 @@ def list_penjelasan(session: Session, indikator_id: int) -> list[PenjelasanUnit]
                        formulasi=p.formulasi, sumber_data=p.sumber_data, penjelasan_target=p.penjelasan_target)
         for p, u in rows
     ]
+
+
+def list_jejak(session: Session, instansi_id: int, tabel: str | None = None, limit: int = 500) -> list[Jejak]:
+    """Return the office's latest audit-trail entries, newest first (optionally of one table)."""
+    query = select(Jejak).where(Jejak.instansi_id == instansi_id)
+    if tabel:
+        query = query.where(Jejak.tabel == tabel)
+    return list(session.exec(query.order_by(Jejak.waktu.desc(), Jejak.id.desc()).limit(limit)))  # type: ignore[union-attr]

@@ -176,9 +176,14 @@ def _jejak(session: Session, instansi_id: int, pengguna: str, tabel: str, kunci:
     aksi = "tambah" if sebelum is None else "hapus" if sesudah is None else "ubah"
     session.add(Jejak(
         instansi_id=instansi_id, pengguna=pengguna, tabel=tabel, kunci=kunci, aksi=aksi,
-        sebelum=json.dumps(sebelum, default=str) if sebelum else "",
-        sesudah=json.dumps(sesudah, default=str) if sesudah else "",
+        sebelum=json.dumps(sebelum, default=_json_value) if sebelum else "",
+        sesudah=json.dumps(sesudah, default=_json_value) if sesudah else "",
     ))
+
+
+def _json_value(value: object) -> str:
+    """Write a Decimal the same way whatever its stored scale (1.0000 and 1 are both '1')."""
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
 
 
 def _label(pengguna: Pengguna | None, oleh: str) -> str:

@@ -31,6 +31,7 @@ from kinerja.queries import (
     load_realisasi_anggaran,
     versi_berlaku,
 )
+from kinerja.realisasi import EntriRealisasi, save_realisasi
 from kinerja.seed import init_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +45,7 @@ PAGE_FILES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if 
 PIMPINAN_PAGES = {"pages/beranda.py", "pages/capaian.py", "pages/unit.py", "pages/anggaran.py", "pages/laporan.py"}
 ISIAN_PAGES = {"pages/isi_realisasi.py", "pages/isi_anggaran.py"}
 ADMIN_PAGES = {"pages/pengguna.py", "pages/target.py", "pages/pagu.py", "pages/revisi.py", "pages/ikm.py",
-               "pages/akip.py"}
+               "pages/akip.py", "pages/riwayat.py"}
 # What the router must offer in each state of the app, and nothing more.
 OFFERED = {
     "tanpa pengguna": {"pages/admin_pertama.py"},
@@ -636,3 +637,19 @@ def test_the_empty_state_goes_once_the_first_realisasi_is_saved(db: Engine, akun
     shown = {m.label: m.value for m in dashboard.metric}
     assert shown["Capaian sasaran strategis"] == "–"  # the Camat's own rows have no data yet
     assert not any("NaN" in value for value in shown.values())
+
+
+def test_audit_trail_shows_who_changed_what(db: Engine, akun: Akun) -> None:
+    """Two saves of one month by the operator appear in the admin's Riwayat perubahan, newest first."""
+    with new_session(db) as session:
+        instansi_id = get_instansi(session).id
+    for nilai in ("1", "2"):
+        save_realisasi(db, instansi_id=instansi_id, tahun=TAHUN, pengguna=akun.operator,
+                       entries=[EntriRealisasi("IK-6.1.1", 3, nilai=Decimal(nilai))])
+    at = open_app(akun.admin, "pages/riwayat.py")
+    table = at.dataframe[0].value
+    assert list(table["Pengguna"][:2]) == ["operator.satu", "operator.satu"]
+    assert list(table["Kunci"][:2]) == ["IK-6.1.1/3", "IK-6.1.1/3"]
+    assert list(table["Aksi"][:2]) == ["ubah", "tambah"]
+    assert table["Sebelum"][0] == "nilai: 1" and table["Sesudah"][0] == "nilai: 2"
+    assert "riwayat" not in " ".join(offered_pages(open_app(akun.pimpinan)))
