@@ -16,8 +16,8 @@ from kinerja.config import get_settings
 from kinerja.db import get_engine, new_session
 from kinerja.entri import default_bulan, list_unit_isian
 from kinerja.format import ROMAWI, format_angka, format_persen, format_rupiah, nama_bulan, nama_triwulan
-from kinerja.models import Instansi, Pengguna, Unit
-from kinerja.queries import list_tahun
+from kinerja.models import Instansi, Pengguna, Unit, Versi
+from kinerja.queries import list_tahun, list_versi
 from kinerja.seed import init_database
 
 # One colour per kategori, on every page and chart.
@@ -168,3 +168,28 @@ def pilih_bulan(tahun: int, key: str) -> int:
     """Show the month selector, defaulting to the month most likely being reported."""
     default = default_bulan(tahun, date.today())
     return st.selectbox("Bulan", list(range(1, 13)), index=default - 1, format_func=nama_bulan, key=key)
+
+
+def pilih_isian(user: Pengguna, office: Instansi, prefix: str) -> tuple[int, int, Unit]:
+    """Show the year, month and unit selectors of an entry page and return the choices."""
+    c1, c2, c3 = st.columns([1, 1, 2])
+    with c1:
+        tahun = pilih_tahun(office, key=f"{prefix}_tahun")
+    with c2:
+        bulan = pilih_bulan(tahun, key=f"{prefix}_bulan")
+    with c3:
+        unit = pilih_unit_isian(user, office, tahun, key=f"{prefix}_unit")
+    return tahun, bulan, unit
+
+
+def pilih_versi(office: Instansi, prefix: str) -> tuple[int, Versi]:
+    """Show the year (drafts included) and version selectors of a planning page; newest version first."""
+    c1, c2 = st.columns(2)
+    with c1:
+        tahun = pilih_tahun(office, key=f"{prefix}_tahun", draf=True)
+    with new_session(engine()) as session:
+        versions = list_versi(session, office.id, tahun)
+    with c2:
+        versi = st.selectbox("Versi perjanjian", versions, index=len(versions) - 1, key=f"{prefix}_versi",
+                             format_func=lambda v: f"{v.nama} ({v.status}, berlaku sejak bulan {v.berlaku_bulan})")
+    return tahun, versi

@@ -6,17 +6,11 @@ from kinerja.db import new_session
 from kinerja.entri import entries_anggaran_from_grid, grid_anggaran
 from kinerja.format import format_rupiah, nama_bulan
 from kinerja.realisasi import ValidationError, save_realisasi_anggaran
-from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_bulan, pilih_tahun, pilih_unit_isian, require
+from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_isian, require
 
 user = require("admin", "operator")
 office = instansi(user)
-c1, c2, c3 = st.columns([1, 1, 2])
-with c1:
-    tahun = pilih_tahun(office, key="ang_tahun")
-with c2:
-    bulan = pilih_bulan(tahun, key="ang_bulan")
-with c3:
-    unit = pilih_unit_isian(user, office, tahun, key="ang_unit")
+tahun, bulan, unit = pilih_isian(user, office, "ang")
 
 st.title(f"Realisasi anggaran {unit.nama}")
 st.caption(f"{nama_bulan(bulan)} {tahun}. Rupiah yang dibelanjakan bulan ini per sub kegiatan, tanpa titik atau "

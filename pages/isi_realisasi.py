@@ -7,17 +7,11 @@ from kinerja.entri import entries_from_grid, grid_realisasi
 from kinerja.format import nama_bulan
 from kinerja.realisasi import ValidationError, save_realisasi
 from kinerja.template import MIME, build_template, parse_template, preview_changes
-from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_bulan, pilih_tahun, pilih_unit_isian, require
+from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_isian, require
 
 user = require("admin", "operator")
 office = instansi(user)
-c1, c2, c3 = st.columns([1, 1, 2])
-with c1:
-    tahun = pilih_tahun(office, key="isi_tahun")
-with c2:
-    bulan = pilih_bulan(tahun, key="isi_bulan")
-with c3:
-    unit = pilih_unit_isian(user, office, tahun, key="isi_unit")
+tahun, bulan, unit = pilih_isian(user, office, "isi")
 
 st.title(f"Realisasi {unit.nama}")
 st.caption(f"{nama_bulan(bulan)} {tahun}. Isi nilai bulan ini saja (bukan kumulatif); indikator persentase diisi "

@@ -5,21 +5,15 @@ import streamlit as st
 from kinerja.db import new_session
 from kinerja.entri import parse_rupiah_grid
 from kinerja.format import format_rupiah
-from kinerja.queries import list_anggaran, list_versi
+from kinerja.queries import list_anggaran
 from kinerja.realisasi import ValidationError
 from kinerja.revisi import save_pagu
-from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_tahun, require
+from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_versi, require
 
 user = require("admin")
 office = instansi(user)
-c1, c2 = st.columns(2)
-with c1:
-    tahun = pilih_tahun(office, key="pagu_tahun", draf=True)
+tahun, versi = pilih_versi(office, "pagu")
 with new_session(engine()) as session:
-    versions = list_versi(session, office.id, tahun)
-    with c2:
-        versi = st.selectbox("Versi perjanjian", versions, index=len(versions) - 1, key="pagu_versi",
-                             format_func=lambda v: f"{v.nama} ({v.status})")
     nodes = list_anggaran(session, versi)
 
 total = sum(n.pagu for n in nodes if n.induk_kode is None)

@@ -3,21 +3,15 @@
 import streamlit as st
 
 from kinerja.db import new_session
-from kinerja.queries import list_baris, list_versi
+from kinerja.queries import list_baris
 from kinerja.realisasi import ValidationError
 from kinerja.revisi import changes_from_target_grid, save_targets, target_grid
-from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_tahun, require
+from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_versi, require
 
 user = require("admin")
 office = instansi(user)
-c1, c2 = st.columns(2)
-with c1:
-    tahun = pilih_tahun(office, key="target_tahun", draf=True)
+tahun, versi = pilih_versi(office, "target")
 with new_session(engine()) as session:
-    versions = list_versi(session, office.id, tahun)
-    with c2:
-        versi = st.selectbox("Versi perjanjian", versions, index=len(versions) - 1, key="target_versi",
-                             format_func=lambda v: f"{v.nama} ({v.status}, berlaku sejak bulan {v.berlaku_bulan})")
     before = target_grid(list_baris(session, versi))
 
 st.title(f"Target dan Rencana Aksi {tahun}")

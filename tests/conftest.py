@@ -8,6 +8,7 @@ it at the end, so it never touches what the URL's database holds.
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,24 +27,51 @@ PG_URL = os.environ.get("KINERJA_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+@contextmanager
+def throwaway_pg_database(prefix: str) -> Iterator[str]:
+    """Create an empty PostgreSQL database next to KINERJA_TEST_POSTGRES_URL's; drop it afterwards."""
+    assert PG_URL, "KINERJA_TEST_POSTGRES_URL is not set"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def seeded_database(backend: str, folder: Path) -> Iterator[Engine]:
+    """A database of its own (SQLite file or a throw-away PostgreSQL database) with the 2025 seed."""
+    if backend == "sqlite":
+        engine = create_db_engine(f"sqlite:///{folder / 'kinerja.db'}")
+        init_database(engine, DATA)
+        yield engine
+        engine.dispose()
+        return
+    with throwaway_pg_database("kinerja_seeded") as url:
+        engine = create_db_engine(url)
+        try:
+            init_database(engine, DATA)
+            yield engine
+        finally:
+            engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str | None]:
     """Create a throw-away PostgreSQL database for this run, migrated once; drop it at the end."""
     if not PG_URL:
         yield None
         return
-    name = f"kinerja_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    engine = create_db_engine(url)
-    migrate(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_pg_database("kinerja_test") as url:
+        engine = create_db_engine(url)
+        migrate(engine)
+        engine.dispose()
+        yield url
 
 
 def _truncate(engine: Engine) -> None:

@@ -9,7 +9,6 @@ import io
 import os
 import re
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, text
+from sqlalchemy import Engine, func
 from sqlmodel import select
 from typer.main import get_command
 from typer.testing import CliRunner, Result
@@ -37,7 +36,7 @@ from kinerja.models import (
 from kinerja.penilaian import save_survei_ikm
 from kinerja.queries import get_instansi
 from kinerja.realisasi import ValidationError, save_realisasi, save_realisasi_anggaran
-from kinerja.seed import init_database
+from tests.conftest import seeded_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -58,30 +57,6 @@ NUMBER = re.compile(r"^\d+\.\d{2,}$")
 
 
 # --- databases ------------------------------------------------------------------------------
-
-
-@contextmanager
-def seeded_database(backend: str, folder: Path) -> Iterator[Engine]:
-    """A database of its own (SQLite file or a throw-away PostgreSQL database) with the 2025 seed."""
-    if backend == "sqlite":
-        engine = create_db_engine(f"sqlite:///{folder / 'kinerja.db'}")
-        init_database(engine, DATA)
-        yield engine
-        engine.dispose()
-        return
-    name = f"kinerja_impor_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_db_engine(PG_URL.rsplit("/", 1)[0] + "/" + name)
-    try:
-        init_database(engine, DATA)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

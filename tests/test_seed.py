@@ -7,21 +7,19 @@ Kinerja Perubahan 2025 of Kecamatan Mangkutana) and DOMAIN.md, not from the seed
 import csv
 import os
 import shutil
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, text
+from sqlalchemy import Engine, func
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
 from kinerja.cli import app
-from kinerja.db import create_db_engine, new_session
+from kinerja.db import new_session
 from kinerja.laporan import compute_capaian_tahun
 from kinerja.models import (
     Anggaran,
@@ -39,6 +37,7 @@ from kinerja.models import (
 from kinerja.queries import get_instansi
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
 from kinerja.seed import SeedError, init_database, read_seed
+from tests.conftest import seeded_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -82,30 +81,6 @@ SHARED = {
     "Persentase Penyediaan Jasa sesuai Kebutuhan": {"SEKCAM", "UMUMKEU"},
     "Persentase Barang Dipelihara secara Berkala": {"SEKCAM", "UMUMKEU"},
 }
-
-
-@contextmanager
-def seeded_database(backend: str, folder: Path) -> Iterator[Engine]:
-    """A database of its own (SQLite file or a throw-away PostgreSQL database) with the 2025 seed."""
-    if backend == "sqlite":
-        engine = create_db_engine(f"sqlite:///{folder / 'kinerja.db'}")
-        init_database(engine, DATA)
-        yield engine
-        engine.dispose()
-        return
-    name = f"kinerja_seed_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_db_engine(PG_URL.rsplit("/", 1)[0] + "/" + name)
-    try:
-        init_database(engine, DATA)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
