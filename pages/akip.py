@@ -8,7 +8,8 @@ from kinerja.akip import KOMPONEN, check_komponen, compute_akip
 from kinerja.format import format_angka, nama_bulan
 from kinerja.penilaian import save_akip
 from kinerja.realisasi import ValidationError
-from pages._ui import engine, instansi, masalah, pilih_bulan, pilih_tahun, require
+from pages._tampil import masalah
+from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require
 
 user = require("admin")
 office = instansi(user)

@@ -8,7 +8,8 @@ from kinerja.db import new_session
 from kinerja.format import format_persen, format_rupiah
 from kinerja.queries import load_tahunan
 from kinerja.ringkasan import anggaran_per_unit, anggaran_table, kurva_penyerapan, latest_triwulan, penyerapan_total
-from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require, style_figure, tabel, tw_label
+from pages._tampil import style_figure, tabel, tw_label
+from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
 user = require("admin", "pimpinan")
 office = instansi(user)

@@ -19,19 +19,8 @@ from kinerja.ringkasan import (
     penyerapan_total,
     skor_khusus,
 )
-from pages._ui import (
-    KOLOM_CAPAIAN,
-    WARNA_KATEGORI,
-    engine,
-    instansi,
-    pilih_tahun,
-    pilih_triwulan,
-    require,
-    style_figure,
-    tabel,
-    tw_label,
-    warna_persen,
-)
+from pages._tampil import KOLOM_CAPAIAN, WARNA_KATEGORI, style_figure, tabel, tw_label, warna_persen
+from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
 
 def persen(value: object) -> str:

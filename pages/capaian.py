@@ -6,7 +6,8 @@ from kinerja.db import new_session
 from kinerja.laporan import compute_capaian_tahun
 from kinerja.queries import load_tahunan
 from kinerja.ringkasan import indikator_table, latest_triwulan
-from pages._ui import KOLOM_CAPAIAN, engine, instansi, pilih_tahun, pilih_triwulan, require, tabel, tw_label
+from pages._tampil import KOLOM_CAPAIAN, tabel, tw_label
+from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
 user = require("admin", "pimpinan")
 office = instansi(user)

@@ -9,7 +9,8 @@ from kinerja.ikm import UNSUR, compute_ikm, compute_ikm_from_counts, sampel_mini
 from kinerja.impor import parse_ikm_csv, parse_ikm_xlsx
 from kinerja.penilaian import list_survei, save_survei_ikm
 from kinerja.realisasi import ValidationError
-from pages._ui import engine, instansi, masalah, pilih_bulan, pilih_tahun, require
+from pages._tampil import masalah
+from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require
 
 user = require("admin")
 office = instansi(user)

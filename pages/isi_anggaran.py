@@ -6,7 +6,8 @@ from kinerja.db import new_session
 from kinerja.entri import entries_anggaran_from_grid, grid_anggaran
 from kinerja.format import format_rupiah, nama_bulan
 from kinerja.realisasi import ValidationError, save_realisasi_anggaran
-from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_isian, require
+from pages._tampil import masalah, pesan_simpan
+from pages._ui import engine, instansi, pilih_isian, require
 
 user = require("admin", "operator")
 office = instansi(user)

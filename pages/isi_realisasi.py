@@ -7,7 +7,8 @@ from kinerja.entri import entries_from_grid, grid_realisasi
 from kinerja.format import nama_bulan
 from kinerja.realisasi import ValidationError, save_realisasi
 from kinerja.template import MIME, build_template, parse_template, preview_changes
-from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_isian, require
+from pages._tampil import masalah, pesan_simpan
+from pages._ui import engine, instansi, pilih_isian, require
 
 user = require("admin", "operator")
 office = instansi(user)

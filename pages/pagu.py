@@ -8,7 +8,8 @@ from kinerja.format import format_rupiah
 from kinerja.queries import list_anggaran
 from kinerja.realisasi import ValidationError
 from kinerja.revisi import save_pagu
-from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_versi, require
+from pages._tampil import masalah, pesan_simpan
+from pages._ui import engine, instansi, pilih_versi, require
 
 user = require("admin")
 office = instansi(user)

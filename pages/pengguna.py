@@ -6,7 +6,8 @@ from kinerja.auth import MIN_PASSWORD, PERAN, PERAN_LABEL, create_user, list_use
 from kinerja.db import new_session
 from kinerja.queries import list_units
 from kinerja.realisasi import ValidationError
-from pages._ui import engine, instansi, masalah, require
+from pages._tampil import masalah
+from pages._ui import engine, instansi, require
 
 user = require("admin")
 office = instansi(user)

@@ -11,7 +11,8 @@ from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
 from kinerja.queries import NotFound, list_tahun, list_units, list_versi
 from kinerja.realisasi import ValidationError
 from kinerja.revisi import copy_tahun, create_perubahan, publish_versi
-from pages._ui import engine, instansi, masalah, pilih_tahun, require
+from pages._tampil import masalah
+from pages._ui import engine, instansi, pilih_tahun, require
 
 user = require("admin")
 office = instansi(user)

@@ -6,7 +6,8 @@ from kinerja.db import new_session
 from kinerja.queries import list_baris
 from kinerja.realisasi import ValidationError
 from kinerja.revisi import changes_from_target_grid, save_targets, target_grid
-from pages._ui import engine, instansi, masalah, pesan_simpan, pilih_versi, require
+from pages._tampil import masalah, pesan_simpan
+from pages._ui import engine, instansi, pilih_versi, require
 
 user = require("admin")
 office = instansi(user)

@@ -7,7 +7,8 @@ from kinerja.db import new_session
 from kinerja.laporan import compute_capaian_tahun
 from kinerja.queries import list_penjelasan, load_tahunan
 from kinerja.ringkasan import indikator_table, latest_triwulan, tren_indikator
-from pages._ui import KOLOM_CAPAIAN, engine, instansi, pilih_tahun, pilih_triwulan, require, style_figure, tabel
+from pages._tampil import KOLOM_CAPAIAN, style_figure, tabel
+from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
 user = require("admin", "pimpinan")
 office = instansi(user)

@@ -41,7 +41,7 @@ TAHUN = 2025
 PASSWORD = "rahasia-123"
 PERENCANAAN = "Sub Bagian Perencanaan dan Kepegawaian"
 
-PAGE_FILES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if p.name != "_ui.py")
+PAGE_FILES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
 PIMPINAN_PAGES = {"pages/beranda.py", "pages/capaian.py", "pages/unit.py", "pages/anggaran.py", "pages/laporan.py"}
 ISIAN_PAGES = {"pages/isi_realisasi.py", "pages/isi_anggaran.py"}
 ADMIN_PAGES = {"pages/pengguna.py", "pages/target.py", "pages/pagu.py", "pages/revisi.py", "pages/ikm.py",
