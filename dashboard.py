@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kinerja.auth import PERAN_LABEL, count_users
-from pages._ui import current_user, engine, instansi
+from pages._ui import current_user, engine, instansi, sign_out, write_cookie
 
 st.set_page_config(page_title="Kinerja", page_icon=":material/monitoring:", layout="wide")
 
@@ -48,7 +48,9 @@ if user is not None:
     with st.sidebar:
         st.markdown(f"**{office.nama}**  \n{user.nama} · {PERAN_LABEL[user.peran]}")
         if st.button("Keluar", key="keluar", icon=":material/logout:", width="stretch"):
-            st.session_state.clear()
+            sign_out()
             st.rerun()
 
+with st.sidebar:
+    write_cookie()
 st.navigation(pages, expanded=True).run()

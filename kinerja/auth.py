@@ -1,6 +1,9 @@
-"""Users, roles and passwords (argon2). No default password exists anywhere."""
+"""Users, roles, passwords (argon2) and browser sessions. No default password exists anywhere."""
 
+import hashlib
 import re
+import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -8,7 +11,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from kinerja.db import new_session, write_session
-from kinerja.models import Pengguna, Unit
+from kinerja.models import Pengguna, Sesi, Unit, now_utc
 from kinerja.realisasi import ValidationError
 
 PERAN = ("admin", "pimpinan", "operator")
@@ -155,3 +158,42 @@ def reset_password(engine: Engine, *, user_id: int, password: str, oleh: Penggun
             raise ValidationError(["Pengguna tidak ada"])
         user.password_hash = hash_password(password)
         session.add(user)
+
+
+SESSION_HOURS = 12
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_session(engine: Engine, user_id: int, hours: int = SESSION_HOURS) -> str:
+    """Start a browser session for a signed-in user; return the token for its cookie (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    with write_session(engine) as session:
+        session.add(Sesi(token_hash=_token_hash(token), pengguna_id=user_id,
+                         kedaluwarsa=now_utc() + timedelta(hours=hours)))
+    return token
+
+
+def user_from_session(engine: Engine, token: str | None) -> Pengguna | None:
+    """Return the active user of a session token that is neither expired nor revoked, else None."""
+    if not isinstance(token, str) or not token:
+        return None
+    with new_session(engine) as session:
+        found = session.exec(select(Sesi).where(Sesi.token_hash == _token_hash(token))).first()
+        if found is None or found.dicabut or found.kedaluwarsa <= now_utc():
+            return None
+        user = session.get(Pengguna, found.pengguna_id)
+    return user if user is not None and user.aktif else None
+
+
+def revoke_session(engine: Engine, token: str | None) -> None:
+    """End a browser session (sign-out): its cookie no longer signs anyone in."""
+    if not isinstance(token, str) or not token:
+        return
+    with write_session(engine) as session:
+        found = session.exec(select(Sesi).where(Sesi.token_hash == _token_hash(token))).first()
+        if found is not None:
+            found.dicabut = True
+            session.add(found)

@@ -191,6 +191,17 @@ class Pengguna(SQLModel, table=True):
     dibuat_pada: datetime = Field(default_factory=now_utc)
 
 
+class Sesi(SQLModel, table=True):
+    """A signed-in browser: the hash of its cookie token, until it expires or is revoked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    pengguna_id: int = Field(foreign_key="pengguna.id", index=True)
+    dibuat_pada: datetime = Field(default_factory=now_utc)
+    kedaluwarsa: datetime
+    dicabut: bool = False
+
+
 class Realisasi(SQLModel, table=True):
     """The value of one indicator in one month (tunggal: nilai; rasio: pembilang/penyebut)."""
 

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 from sqlalchemy import Engine
 
-from kinerja.auth import get_user
+from kinerja.auth import SESSION_HOURS, create_session, get_user, revoke_session, user_from_session
 from kinerja.config import get_settings
 from kinerja.db import get_engine, new_session
 from kinerja.entri import default_bulan, list_unit_isian
@@ -16,6 +16,8 @@ from kinerja.format import nama_bulan, nama_triwulan
 from kinerja.models import Instansi, Pengguna, Unit, Versi
 from kinerja.queries import list_tahun, list_versi
 from kinerja.seed import init_database
+
+COOKIE = "kinerja_sesi"
 
 
 @st.cache_resource(show_spinner="Menyiapkan basis data...")
@@ -31,15 +33,49 @@ def engine() -> Engine:
 
 
 def current_user() -> Pengguna | None:
-    """Return the signed-in user as stored now; a deactivated user is signed out."""
+    """Return the signed-in user as stored now; a deactivated user is signed out.
+
+    A new browser session (a page reload) signs back in from the session cookie while its
+    server-side session is neither expired nor revoked.
+    """
     user_id = st.session_state.get("user_id")
     if user_id is None:
-        return None
+        token = st.context.cookies.get(COOKIE)
+        user = user_from_session(engine(), token)
+        if user is None:
+            return None
+        st.session_state["user_id"], st.session_state["sesi"] = user.id, token
+        return user
     user = get_user(engine(), user_id)
     if user is None or not user.aktif:
         st.session_state.pop("user_id", None)
         return None
     return user
+
+
+def sign_in(user: Pengguna) -> None:
+    """Sign a user in for this browser: a server-side session and, on the next run, its cookie."""
+    token = create_session(engine(), user.id)
+    st.session_state["user_id"], st.session_state["sesi"] = user.id, token
+    st.session_state["cookie"] = token
+
+
+def sign_out() -> None:
+    """Revoke this browser's session and forget everything of it; the router expires the cookie."""
+    revoke_session(engine(), st.session_state.get("sesi") or st.context.cookies.get(COOKIE))
+    st.session_state.clear()
+    st.session_state["cookie"] = ""
+
+
+def write_cookie() -> None:
+    """Set (or expire) the session cookie in the browser when sign-in or sign-out asked for it."""
+    if "cookie" not in st.session_state:
+        return
+    token = st.session_state.pop("cookie")
+    age = SESSION_HOURS * 3600 if token else 0
+    # Streamlit has no API to set a cookie; a token is URL-safe base64, so it needs no escaping.
+    st.html(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict';</script>",
+            unsafe_allow_javascript=True)
 
 
 def require(*peran: str) -> Pengguna:

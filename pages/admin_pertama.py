@@ -6,7 +6,7 @@ from kinerja.auth import MIN_PASSWORD, count_users, create_user
 from kinerja.db import new_session
 from kinerja.queries import list_instansi
 from kinerja.realisasi import ValidationError
-from pages._ui import engine
+from pages._ui import engine, sign_in
 
 if count_users(engine()) > 0:
     st.info("Admin sudah ada. Silakan masuk.")
@@ -37,5 +37,5 @@ if submitted:
         except ValidationError as e:
             st.error("\n".join(f"- {p}" for p in e.problems))
         else:
-            st.session_state["user_id"] = user.id
+            sign_in(user)
             st.rerun()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kinerja.auth import authenticate
-from pages._ui import engine
+from pages._ui import engine, sign_in
 
 st.title("Masuk ke Kinerja")
 st.caption("Pengukuran Perjanjian Kinerja, realisasi dan capaian.")
@@ -18,5 +18,5 @@ if submitted:
     if user is None:
         st.error("Nama pengguna atau kata sandi salah, atau akun tidak aktif.")
     else:
-        st.session_state["user_id"] = user.id
+        sign_in(user)
         st.rerun()

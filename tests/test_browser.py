@@ -221,7 +221,11 @@ def test_first_day_admin_operator_pimpinan(app_url: str, page: Page) -> None:
     settle(page)
     expect(grid.locator("td", has_text="IK-6.1.1")).to_have_count(1)
     shot(page, "07-isi-realisasi-tersimpan")
+    page.reload()  # a reload keeps the operator signed in (session cookie) ...
+    heading(page, f"Realisasi {PERENCANAAN}")
     sign_out(page)
+    page.reload()  # ... and after Keluar a reload stays signed out
+    heading(page, "Masuk ke Kinerja")
 
     sign_in(page, "camat", "Kinerja Kecamatan Mangkutana 2025")
     expect(page.get_by_text("Belum ada realisasi untuk tahun ini")).to_be_hidden()
