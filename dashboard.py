@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kinerja.auth import PERAN_LABEL, count_users
-from pages._ui import current_user, engine, instansi, sign_out, write_cookie
+from pages._ui import current_user, demo_database, engine, instansi, sign_out, write_cookie
 
 st.set_page_config(page_title="Kinerja", page_icon=":material/monitoring:", layout="wide")
 
@@ -40,11 +40,10 @@ elif user.peran == "pimpinan":
 else:
     pages = {"Isian": ISIAN}
 
+if demo_database(user):
+    st.warning("**DEMO** — data contoh untuk mencoba dan melatih; bukan data sebenarnya.", icon=":material/science:")
 if user is not None:
     office = instansi(user)
-    if office.demo:
-        st.warning("**DEMO** — data contoh untuk mencoba dan melatih; bukan data sebenarnya.",
-                   icon=":material/science:")
     with st.sidebar:
         st.markdown(f"**{office.nama}**  \n{user.nama} · {PERAN_LABEL[user.peran]}")
         if st.button("Keluar", key="keluar", icon=":material/logout:", width="stretch"):

@@ -14,7 +14,7 @@ from kinerja.db import get_engine, new_session
 from kinerja.entri import default_bulan, list_unit_isian
 from kinerja.format import nama_bulan, nama_triwulan
 from kinerja.models import Instansi, Pengguna, Unit, Versi
-from kinerja.queries import list_tahun, list_versi
+from kinerja.queries import list_instansi, list_tahun, list_versi
 from kinerja.seed import init_database
 
 COOKIE = "kinerja_sesi"
@@ -85,6 +85,14 @@ def require(*peran: str) -> Pengguna:
         st.error("Anda tidak berhak membuka halaman ini. Silakan masuk dengan akun yang sesuai.")
         st.stop()
     return user
+
+
+def demo_database(user: Pengguna | None) -> bool:
+    """Tell whether the app runs on a demo database (the user's office, or any office before sign-in)."""
+    with new_session(engine()) as session:
+        if user is not None:
+            return session.get(Instansi, user.instansi_id).demo
+        return any(office.demo for office in list_instansi(session))
 
 
 def instansi(user: Pengguna) -> Instansi:

@@ -653,3 +653,9 @@ def test_audit_trail_shows_who_changed_what(db: Engine, akun: Akun) -> None:
     assert list(table["Aksi"][:2]) == ["ubah", "tambah"]
     assert table["Sebelum"][0] == "nilai: 1" and table["Sesudah"][0] == "nilai: 2"
     assert "riwayat" not in " ".join(offered_pages(open_app(akun.pimpinan)))
+
+
+def test_demo_banner_shows_before_sign_in_too(demo_db: Engine) -> None:
+    at = open_app()
+    assert titles(at) == ["Selamat datang di Kinerja"]
+    assert any("DEMO" in w.value for w in at.warning)
