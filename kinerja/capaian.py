@@ -222,12 +222,16 @@ def total_realisasi_anggaran(
     return sum(amounts) if amounts else None
 
 
-def child_indicators(data: DataKinerja, ind: IndikatorDef) -> list[IndikatorDef]:
-    """Return the indicators one level below a derived indicator in the cascade.
+@dataclass(frozen=True)
+class Cascade:
+    """The pohon kinerja as lookups: indicators per budget node, and child nodes per node."""
 
-    For each child node of the indicator's budget node: the indicators hanging on it, or, when it
-    has none, those found further down that branch.
-    """
+    by_node: dict[str, list[IndikatorDef]]
+    children: dict[str | None, list[str]]
+
+
+def build_cascade(data: DataKinerja) -> Cascade:
+    """Index the indicators by the node they hang on, and the budget tree by parent."""
     by_node: dict[str, list[IndikatorDef]] = {}
     for other in data.indikator:
         if other.anggaran_kode:
@@ -235,13 +239,22 @@ def child_indicators(data: DataKinerja, ind: IndikatorDef) -> list[IndikatorDef]
     children: dict[str | None, list[str]] = {}
     for n in data.anggaran:
         children.setdefault(n.induk, []).append(n.kode)
+    return Cascade(by_node=by_node, children=children)
 
+
+def child_indicators(data: DataKinerja, ind: IndikatorDef, cascade: Cascade | None = None) -> list[IndikatorDef]:
+    """Return the indicators one level below a derived indicator in the cascade.
+
+    For each child node of the indicator's budget node: the indicators hanging on it, or, when it
+    has none, those found further down that branch.
+    """
+    index = cascade or build_cascade(data)
     found: list[IndikatorDef] = []
 
     def visit(node: str) -> None:
-        for child in children.get(node, []):
-            if by_node.get(child):
-                found.extend(by_node[child])
+        for child in index.children.get(node, []):
+            if index.by_node.get(child):
+                found.extend(index.by_node[child])
             else:
                 visit(child)
 
@@ -254,6 +267,7 @@ def compute_periode(data: DataKinerja, triwulan: int) -> dict[str, Hasil]:
     """Compute every indicator's realisasi, targets and capaian s.d. the end of a triwulan."""
     sd_bulan = bulan_akhir(triwulan)
     by_kode = {i.kode: i for i in data.indikator}
+    cascade = build_cascade(data)
     results: dict[str, Hasil] = {}
     in_progress: set[str] = set()
 
@@ -266,7 +280,7 @@ def compute_periode(data: DataKinerja, triwulan: int) -> dict[str, Hasil]:
         ind = by_kode[kode]
         pembilang = penyebut = None
         if ind.sumber == "turunan":
-            realisasi = mean_capaian(solve(child.kode).capaian_sd for child in child_indicators(data, ind))
+            realisasi = mean_capaian(solve(child.kode).capaian_sd for child in child_indicators(data, ind, cascade))
         elif ind.sumber == "anggaran":
             realisasi = (
                 compute_penyerapan(data.anggaran, data.realisasi_anggaran, ind.anggaran_kode, sd_bulan)
