@@ -59,7 +59,8 @@ m1, m2, m3, m4 = st.columns(4)
 m1.metric("Capaian sasaran strategis", persen(kantor["capaian"]) or "–", kantor["kategori"],
           delta_color="off", delta_arrow="off", border=True)
 m2.metric("Penyerapan anggaran", format_persen(serapan) or "–",
-          f"{format_rupiah_singkat(realisasi)} terserap", delta_color="off",
+          f"{format_rupiah_singkat(realisasi)} terserap" if serapan is not None else "belum ada realisasi",
+          delta_color="off",
           delta_arrow="off", border=True, help=f"{format_rupiah(realisasi)} dari pagu {format_rupiah(pagu)}")
 for col, key, judul_skor in ((m3, "ikm", "IKM"), (m4, "akip", "Nilai AKIP")):
     if s := skor.get(key):
@@ -67,16 +68,19 @@ for col, key, judul_skor in ((m3, "ikm", "IKM"), (m4, "akip", "Nilai AKIP")):
         col.metric(judul_skor, format_angka(s["nilai"]) or "belum ada", keterangan, delta_color="off",
                    delta_arrow="off", border=True, help=f"{s['nama']}; target {format_angka(s['target'])}")
 
-per_unit["label"] = per_unit["capaian"].map(lambda v: persen(v) or "belum ada")
-fig = px.bar(per_unit, x="capaian", y="unit_nama", color="kategori", orientation="h", text="label",
-             color_discrete_map=WARNA_KATEGORI, labels={"capaian": "Capaian (%)", "unit_nama": ""},
+per_unit["label"] = per_unit["capaian"].map(lambda v: persen(v) or "belum ada data")
+per_unit["panjang"] = per_unit["capaian"].fillna(0)  # a unit without data still gets its row and label
+fig = px.bar(per_unit, x="panjang", y="unit_nama", color="kategori", orientation="h", text="label",
+             color_discrete_map=WARNA_KATEGORI, labels={"panjang": "Capaian (%)", "unit_nama": ""},
              category_orders={"unit_nama": list(per_unit["unit_nama"])})
 fig.add_vline(x=100, line_dash="dot", line_color="#555")
+fig.for_each_trace(lambda t: t.update(textposition="outside") if t.name == "Belum ada data" else None)
 st.plotly_chart(style_figure(fig, f"Capaian per unit {tw_label(triwulan)} {tahun}"), width="stretch")
 
 tren["triwulan_label"] = tren["triwulan"].map(nama_triwulan)
 fig = px.line(tren.dropna(subset=["capaian"]), x="triwulan_label", y="capaian", color="unit_nama", markers=True,
               labels={"capaian": "Capaian (%)", "triwulan_label": "", "unit_nama": "Unit"})
+fig.update_yaxes(range=[0, max(110, (tren["capaian"].max() or 0) + 10)])
 st.plotly_chart(style_figure(fig, f"Capaian per triwulan {tahun}"), width="stretch")
 
 st.subheader(f"Kelengkapan pengisian s.d. {nama_triwulan(triwulan)}")
