@@ -31,6 +31,14 @@ def list_instansi(session: Session) -> list[Instansi]:
     return list(session.exec(select(Instansi).order_by(Instansi.nama)))
 
 
+def is_demo(session: Session, instansi_id: int | None) -> bool:
+    """Tell whether an office (or, before sign-in, any office of the database) is demo data."""
+    if instansi_id is not None:
+        office = session.get(Instansi, instansi_id)
+        return bool(office and office.demo)
+    return any(office.demo for office in list_instansi(session))
+
+
 def get_instansi(session: Session, kode: str | None = None) -> Instansi:
     """Return the office with this kode, or the only office when kode is None."""
     if kode:

@@ -3,12 +3,15 @@
 Not a page itself (the router never registers it); Streamlit and pandas display glue only.
 """
 
+from collections.abc import Callable, Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
 from kinerja.format import ROMAWI, format_angka, format_persen, format_rupiah
+from kinerja.realisasi import ValidationError
 
 # One colour per kategori, on every page and chart.
 WARNA_KATEGORI = {
@@ -90,3 +93,34 @@ KOLOM_CAPAIAN = {
     "penyebut": "Penyebut", "capaian_sd_tw": "Capaian s.d. TW", "capaian_tahunan": "Capaian tahunan",
     "kategori": "Kategori",
 }
+
+
+def simpan_grid(
+    label: str,
+    prefix: str,
+    editor_key: str,
+    parse: Callable[[], tuple[Sequence[object], list[str]]],
+    save: Callable[[Sequence[object]], int],
+    pesan: Callable[[int], str],
+) -> None:
+    """Show a grid's Save button: read the edits, save all or nothing, keep the message through the rerun.
+
+    The button's key is `{prefix}_simpan`; `parse` returns the changes and the cells that could
+    not be read, `save` writes the changes (raising ValidationError) and returns how many changed.
+    """
+    if st.button(label, type="primary", key=f"{prefix}_simpan"):
+        changes, problems = parse()
+        if problems:
+            masalah(problems)
+        elif not changes:
+            st.info("Tidak ada perubahan untuk disimpan.")
+        else:
+            try:
+                n = save(changes)
+            except ValidationError as e:
+                masalah(e.problems)
+            else:
+                st.session_state.pop(editor_key, None)
+                st.session_state[f"{prefix}_pesan"] = (editor_key, pesan(n))
+                st.rerun()
+    pesan_simpan(f"{prefix}_pesan", editor_key)

@@ -14,7 +14,7 @@ from kinerja.db import get_engine, new_session
 from kinerja.entri import default_bulan, list_unit_isian
 from kinerja.format import nama_bulan, nama_triwulan
 from kinerja.models import Instansi, Pengguna, Unit, Versi
-from kinerja.queries import list_instansi, list_tahun, list_versi
+from kinerja.queries import is_demo, list_tahun, list_versi
 from kinerja.seed import init_database
 
 COOKIE = "kinerja_sesi"
@@ -38,18 +38,13 @@ def current_user() -> Pengguna | None:
     A new browser session (a page reload) signs back in from the session cookie while its
     server-side session is neither expired nor revoked.
     """
-    user_id = st.session_state.get("user_id")
-    if user_id is None:
-        token = st.context.cookies.get(COOKIE)
-        user = user_from_session(engine(), token)
-        if user is None:
-            return None
-        st.session_state["user_id"], st.session_state["sesi"] = user.id, token
-        return user
-    user = get_user(engine(), user_id)
+    user_id, token = st.session_state.get("user_id"), st.context.cookies.get(COOKIE)
+    user = get_user(engine(), user_id) if user_id is not None else user_from_session(engine(), token)
     if user is None or not user.aktif:
         st.session_state.pop("user_id", None)
         return None
+    if user_id is None:
+        st.session_state["user_id"], st.session_state["sesi"] = user.id, token
     return user
 
 
@@ -90,9 +85,7 @@ def require(*peran: str) -> Pengguna:
 def demo_database(user: Pengguna | None) -> bool:
     """Tell whether the app runs on a demo database (the user's office, or any office before sign-in)."""
     with new_session(engine()) as session:
-        if user is not None:
-            return session.get(Instansi, user.instansi_id).demo
-        return any(office.demo for office in list_instansi(session))
+        return is_demo(session, user.instansi_id if user else None)
 
 
 def instansi(user: Pengguna) -> Instansi:

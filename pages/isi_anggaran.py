@@ -5,8 +5,8 @@ import streamlit as st
 from kinerja.db import new_session
 from kinerja.entri import entries_anggaran_from_grid, grid_anggaran
 from kinerja.format import format_rupiah, nama_bulan
-from kinerja.realisasi import ValidationError, save_realisasi_anggaran
-from pages._tampil import masalah, pesan_simpan
+from kinerja.realisasi import save_realisasi_anggaran
+from pages._tampil import simpan_grid
 from pages._ui import engine, instansi, pilih_isian, require
 
 user = require("admin", "operator")
@@ -33,19 +33,9 @@ after = st.data_editor(
         "keterangan": "Keterangan",
     },
 )
-if st.button("Simpan", type="primary", key="ang_simpan"):
-    entries, problems = entries_anggaran_from_grid(before, after, bulan)
-    if problems:
-        masalah(problems)
-    elif not entries:
-        st.info("Tidak ada perubahan untuk disimpan.")
-    else:
-        try:
-            n = save_realisasi_anggaran(engine(), instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user)
-        except ValidationError as e:
-            masalah(e.problems)
-        else:
-            st.session_state.pop(editor_key, None)
-            st.session_state["ang_pesan"] = (editor_key, f"{n} isian anggaran {nama_bulan(bulan)} tersimpan.")
-            st.rerun()
-pesan_simpan("ang_pesan", editor_key)
+simpan_grid(
+    "Simpan", "ang", editor_key, lambda: entries_anggaran_from_grid(before, after, bulan),
+    lambda entries: save_realisasi_anggaran(engine(), instansi_id=office.id, tahun=tahun, entries=entries,
+                                            pengguna=user),
+    lambda n: f"{n} isian anggaran {nama_bulan(bulan)} tersimpan.",
+)

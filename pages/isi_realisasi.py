@@ -7,7 +7,7 @@ from kinerja.entri import entries_from_grid, grid_realisasi
 from kinerja.format import nama_bulan
 from kinerja.realisasi import ValidationError, save_realisasi
 from kinerja.template import MIME, build_template, parse_template, preview_changes
-from pages._tampil import masalah, pesan_simpan
+from pages._tampil import masalah, simpan_grid
 from pages._ui import engine, instansi, pilih_isian, require
 
 user = require("admin", "operator")
@@ -38,22 +38,11 @@ after = st.data_editor(
 if locked.any():
     st.caption("Baris bertanda *Otomatis* dihitung sistem (turunan, penyerapan anggaran, IKM/AKIP) dan tidak diisi.")
 
-if st.button("Simpan", type="primary", key="isi_simpan"):
-    entries, problems = entries_from_grid(before, after, bulan)
-    if problems:
-        masalah(problems)
-    elif not entries:
-        st.info("Tidak ada perubahan untuk disimpan.")
-    else:
-        try:
-            n = save_realisasi(engine(), instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user)
-        except ValidationError as e:
-            masalah(e.problems)
-        else:
-            st.session_state.pop(editor_key, None)
-            st.session_state["isi_pesan"] = (editor_key, f"{n} isian {nama_bulan(bulan)} tersimpan.")
-            st.rerun()
-pesan_simpan("isi_pesan", editor_key)
+simpan_grid(
+    "Simpan", "isi", editor_key, lambda: entries_from_grid(before, after, bulan),
+    lambda entries: save_realisasi(engine(), instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user),
+    lambda n: f"{n} isian {nama_bulan(bulan)} tersimpan.",
+)
 
 if not (before["otomatis"] == "").any():
     st.stop()

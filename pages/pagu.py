@@ -6,9 +6,8 @@ from kinerja.db import new_session
 from kinerja.entri import parse_rupiah_grid
 from kinerja.format import format_rupiah
 from kinerja.queries import list_anggaran
-from kinerja.realisasi import ValidationError
 from kinerja.revisi import save_pagu
-from pages._tampil import masalah, pesan_simpan
+from pages._tampil import simpan_grid
 from pages._ui import engine, instansi, pilih_versi, require
 
 user = require("admin")
@@ -30,18 +29,8 @@ after = st.data_editor(before, key=editor_key, hide_index=True, width="stretch",
                        disabled=["kode", "sub_kegiatan", "unit"],
                        column_config={"kode": "Kode", "sub_kegiatan": "Sub kegiatan", "unit": "Unit",
                                       "pagu": "Pagu (Rp)"})
-if st.button("Simpan pagu", type="primary", key="pagu_simpan"):
-    pagu, problems = parse_rupiah_grid(before, after)
-    if problems:
-        masalah(problems)
-    else:
-        try:
-            n = save_pagu(engine(), versi_id=versi.id, pagu=pagu, oleh=user)
-        except ValidationError as e:
-            masalah(e.problems)
-        else:
-            st.session_state.pop(editor_key, None)
-            st.session_state["pagu_pesan"] = (editor_key, f"{n} pagu sub kegiatan diubah; kegiatan dan program "
-                                                          "dijumlahkan ulang.")
-            st.rerun()
-pesan_simpan("pagu_pesan", editor_key)
+simpan_grid(
+    "Simpan pagu", "pagu", editor_key, lambda: tuple(parse_rupiah_grid(before, after)),
+    lambda pagu: save_pagu(engine(), versi_id=versi.id, pagu=pagu, oleh=user),
+    lambda n: f"{n} pagu sub kegiatan diubah; kegiatan dan program dijumlahkan ulang.",
+)

@@ -4,9 +4,8 @@ import streamlit as st
 
 from kinerja.db import new_session
 from kinerja.queries import list_baris
-from kinerja.realisasi import ValidationError
 from kinerja.revisi import changes_from_target_grid, save_targets, target_grid
-from pages._tampil import masalah, pesan_simpan
+from pages._tampil import simpan_grid
 from pages._ui import engine, instansi, pilih_versi, require
 
 user = require("admin")
@@ -29,19 +28,8 @@ after = st.data_editor(
                    "satuan": "Satuan", "unit": "Unit", "tahunan": "Target tahunan", "tw1": "s.d. TW I",
                    "tw2": "s.d. TW II", "tw3": "s.d. TW III", "tw4": "s.d. TW IV", "bawaan": "Bawaan TW I-IV"},
 )
-if st.button("Simpan target", type="primary", key="target_simpan"):
-    changes, problems = changes_from_target_grid(before, after)
-    if problems:
-        masalah(problems)
-    elif not changes:
-        st.info("Tidak ada perubahan untuk disimpan.")
-    else:
-        try:
-            n = save_targets(engine(), versi_id=versi.id, changes=changes, oleh=user)
-        except ValidationError as e:
-            masalah(e.problems)
-        else:
-            st.session_state.pop(editor_key, None)
-            st.session_state["target_pesan"] = (editor_key, f"{n} target tersimpan.")
-            st.rerun()
-pesan_simpan("target_pesan", editor_key)
+simpan_grid(
+    "Simpan target", "target", editor_key, lambda: changes_from_target_grid(before, after),
+    lambda changes: save_targets(engine(), versi_id=versi.id, changes=changes, oleh=user),
+    lambda n: f"{n} target tersimpan.",
+)
