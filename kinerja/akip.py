@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kinerja.angka import AngkaError, Jenis, cek_angka
+from kinerja.format import format_angka
+
 # (component, weight): the most each component can score.
 KOMPONEN = (
     ("perencanaan", "Perencanaan Kinerja", Decimal(30)),
@@ -20,6 +23,7 @@ PREDIKAT = (
     (Decimal(30), "C", "Kurang"),
 )
 PREDIKAT_D = ("D", "Sangat Kurang")
+SKOR = Jenis("nilai", bulat=False, digit=3, desimal=2)  # an LHE prints component scores to 2 decimals
 
 
 @dataclass(frozen=True)
@@ -30,14 +34,20 @@ class HasilAKIP:
 
 
 def check_komponen(nilai: dict[str, Decimal | None]) -> list[str]:
-    """Return the problems of four component scores (each 0..its weight)."""
+    """Return the problems of four component scores (each 0..its weight, at most 2 decimals), naming each."""
     problems = []
     for key, label, bobot in KOMPONEN:
         value = nilai.get(key)
         if value is None:
             problems.append(f"{label}: harus diisi")
-        elif not Decimal(0) <= value <= bobot:
-            problems.append(f"{label}: nilai harus 0 sampai {bobot}, bukan {value}")
+            continue
+        try:
+            cek_angka(value, SKOR)
+        except AngkaError as e:
+            problems.append(f"{label}: {e}")
+            continue
+        if value > bobot:
+            problems.append(f"{label}: paling tinggi {bobot} (bobot komponen ini), bukan {format_angka(value)}")
     return problems
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from kinerja.db import new_session, write_session
+from kinerja.errors import ValidationError
 from kinerja.models import Pengguna, Sesi, Unit, now_utc
-from kinerja.realisasi import ValidationError
 
 PERAN = ("admin", "pimpinan", "operator")
 PERAN_LABEL = {"admin": "Admin", "pimpinan": "Pimpinan", "operator": "Operator"}

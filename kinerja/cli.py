@@ -17,6 +17,7 @@ from kinerja.db import get_engine, new_session
 from kinerja.demo import DemoError, create_demo
 from kinerja.dokumen_pk import PdfUnavailable, build_pk_docx, docx_to_pdf, load_isi_pk
 from kinerja.ekspor import write_lkjip
+from kinerja.errors import ValidationError
 from kinerja.ikm import UNSUR
 from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
 from kinerja.laporan import (
@@ -32,7 +33,7 @@ from kinerja.models import Instansi
 from kinerja.penilaian import save_survei_ikm
 from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
 from kinerja.queries import NotFound, get_instansi, list_tahun, load_tahunan, versi_berlaku
-from kinerja.realisasi import ValidationError, save_realisasi, save_realisasi_anggaran
+from kinerja.realisasi import save_realisasi, save_realisasi_anggaran
 from kinerja.seed import SeedError, init_database
 from kinerja.template import build_template, parse_template, preview_changes
 

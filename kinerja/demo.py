@@ -13,6 +13,7 @@ from kinerja.penilaian import save_akip, save_survei_ikm
 from kinerja.queries import Tahunan, get_instansi, list_tahun, load_tahunan
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
 from kinerja.seed import init_database
+from kinerja.wewenang import diisi_tangan
 
 # Units that are late: their last months stay empty, so the completeness grid has something to show.
 TERLAMBAT = {"TRANTIB": 11, "PELAYANAN": 12}
@@ -69,7 +70,7 @@ def _realisasi(tahunan: Tahunan, rng: random.Random) -> list[EntriRealisasi]:
     units = {b.unit.id: b.unit.kode for b in tahunan.baris}
     for b in tahunan.baris:
         ind = b.indikator
-        if ind.kode in seen or ind.sumber != "input" or ind.nilai_khusus:
+        if ind.kode in seen or not diisi_tangan(ind):
             continue
         seen.add(ind.kode)
         last = _last_month(units[ind.unit_id])

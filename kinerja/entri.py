@@ -1,40 +1,26 @@
 """The operator's monthly entry grids, and turning an edited grid back into entries."""
 
-import math
 from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 from sqlmodel import Session, select
 
+from kinerja.angka import NILAI, RUPIAH, AngkaError, Jenis, parse_angka
 from kinerja.capaian import compute_periode, triwulan_dari_bulan
-from kinerja.format import format_angka, parse_angka_id
+from kinerja.format import format_persen, format_sel
 from kinerja.models import Instansi, RealisasiAnggaran, Unit
 from kinerja.queries import list_units, load_tahunan
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi
+from kinerja.wewenang import diisi_tangan
 
 GRID_COLUMNS = ["kode", "indikator", "satuan", "jenis", "otomatis", "nilai", "pembilang", "penyebut", "keterangan"]
 VALUE_COLUMNS = ["nilai", "pembilang", "penyebut"]
 
 
-def _num(value: object) -> Decimal | None:
-    """Turn a grid cell (text typed the Indonesian way, a number, NaN or None) into a Decimal."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, str):
-        return parse_angka_id(value)
-    # str() round-trip: 0.1 arriving as the float 0.1 must stay 0.1, not 0.1000000000000000055.
-    return Decimal(str(value))
-
-
-def _cell(value: Decimal | None) -> str:
-    """Show a stored value in the grid the Indonesian way ('12,5'), without thousands dots."""
-    return "" if value is None else format_angka(value, 0, 4).replace(".", "")
-
-
 def _text(value: object) -> str:
-    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-    return "" if missing else str(value).strip()
+    """Return a grid cell as stripped text ('' for an empty cell, whatever pandas put there)."""
+    return "" if value is None or pd.isna(value) else str(value).strip()
 
 
 def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: int, bulan: int) -> pd.DataFrame:
@@ -52,28 +38,31 @@ def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: in
         otomatis = ""
         if ind.sumber != "input":
             value = computed[ind.kode].realisasi
-            otomatis = "belum ada data" if value is None else f"{float(value):.2f} % s.d. TW {tw}"
-        elif ind.nilai_khusus:
+            otomatis = "belum ada data" if value is None else f"{format_persen(value)} s.d. TW {tw}"
+        elif not diisi_tangan(ind):
             otomatis = "diisi dari halaman IKM / AKIP"
         rows.append({
             "kode": ind.kode, "indikator": ind.nama, "satuan": ind.satuan,
             "jenis": "rasio" if ind.jenis == "rasio" else "nilai",
-            "nilai": _cell(e.nilai) if e else "", "pembilang": _cell(e.pembilang) if e else "",
-            "penyebut": _cell(e.penyebut) if e else "",
+            "nilai": format_sel(e.nilai) if e else "", "pembilang": format_sel(e.pembilang) if e else "",
+            "penyebut": format_sel(e.penyebut) if e else "",
             "keterangan": e.keterangan if e else "", "otomatis": otomatis,
         })
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
 
 
-def _parse_row(row: pd.Series, columns: list[str], label: str, problems: list[str]) -> dict[str, Decimal | None]:
+def _parse_row(row: pd.Series, columns: list[str], label: str, problems: list[str],
+               jenis: Jenis = NILAI) -> dict[str, Decimal | None] | None:
+    """Read a row's number cells with the one parser; None (and the problems recorded) when one is not a number."""
     values: dict[str, Decimal | None] = {}
+    ok = True
     for c in columns:
         try:
-            values[c] = _num(row[c])
-        except ValueError as e:
+            values[c] = parse_angka(_text(row[c]), jenis)
+        except AngkaError as e:
             problems.append(f"{label}: {c} {e}")
-            values[c] = None
-    return values
+            ok = False
+    return values if ok else None
 
 
 def entries_from_grid(
@@ -87,13 +76,13 @@ def entries_from_grid(
         if kode not in old.index:
             continue
         prev = old.loc[kode]
-        label = f"{kode} {prev['indikator']}"
-        values = _parse_row(row, VALUE_COLUMNS, label, problems)
-        prev_values = {c: _num(prev[c]) for c in VALUE_COLUMNS}
         keterangan, prev_ket = _text(row["keterangan"]), _text(prev["keterangan"])
-        if values == prev_values and keterangan == prev_ket:
+        if all(_text(row[c]) == _text(prev[c]) for c in VALUE_COLUMNS) and keterangan == prev_ket:
             continue
-        if all(v is None for v in values.values()):
+        values = _parse_row(row, VALUE_COLUMNS, f"{kode} {prev['indikator']}", problems)
+        if values is None:
+            continue
+        if all(v is None for v in values.values()) and not keterangan:
             entries.append(EntriRealisasi(kode=kode, bulan=bulan, hapus=True))
         else:
             entries.append(EntriRealisasi(kode=kode, bulan=bulan, keterangan=keterangan, **values))
@@ -118,7 +107,7 @@ def grid_anggaran(session: Session, instansi: Instansi, tahun: int, unit_id: int
         sebelumnya = sum(v for b, v in months.items() if b < bulan)
         rows.append({
             "kode": n.node.kode, "sub_kegiatan": n.node.nama, "pagu": n.pagu,
-            "sebelumnya": sebelumnya, "realisasi": _cell(months.get(bulan)),
+            "sebelumnya": sebelumnya, "realisasi": format_sel(months.get(bulan)),
             "keterangan": notes.get(n.node.id, ""),
         })
     return pd.DataFrame(rows, columns=["kode", "sub_kegiatan", "pagu", "sebelumnya", "realisasi", "keterangan"])
@@ -135,11 +124,14 @@ def entries_anggaran_from_grid(
         if kode not in old.index:
             continue
         prev = old.loc[kode]
-        value = _parse_row(row, ["realisasi"], f"{kode} {prev['sub_kegiatan']}", problems)["realisasi"]
         keterangan, prev_ket = _text(row["keterangan"]), _text(prev["keterangan"])
-        if value == _num(prev["realisasi"]) and keterangan == prev_ket:
+        if _text(row["realisasi"]) == _text(prev["realisasi"]) and keterangan == prev_ket:
             continue
-        if value is None:
+        values = _parse_row(row, ["realisasi"], f"{kode} {prev['sub_kegiatan']}", problems, RUPIAH)
+        if values is None:
+            continue
+        value = values["realisasi"]
+        if value is None and not keterangan:
             entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=None, hapus=True))
         else:
             entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=value, keterangan=keterangan))
@@ -149,9 +141,7 @@ def entries_anggaran_from_grid(
 def list_unit_isian(session: Session, instansi: Instansi, tahun: int) -> list[Unit]:
     """Return the units that enter something themselves: indicators or sub-kegiatan budgets."""
     tahunan = load_tahunan(session, instansi, tahun)
-    owners = {
-        b.indikator.unit_id for b in tahunan.baris if b.indikator.sumber == "input" and not b.indikator.nilai_khusus
-    }
+    owners = {b.indikator.unit_id for b in tahunan.baris if diisi_tangan(b.indikator)}
     owners |= {n.unit.id for n in tahunan.anggaran if n.node.tingkat == "sub_kegiatan"}
     return [u for u in list_units(session, instansi.id) if u.id in owners]
 
@@ -174,12 +164,12 @@ def parse_rupiah_grid(before: list[dict[str, str]], after: list[dict[str, str]])
         if text == old.get(row["kode"]):
             continue
         try:
-            value = parse_angka_id(text)
-        except ValueError as e:
+            value = parse_angka(text, RUPIAH)
+        except AngkaError as e:
             problems.append(f"{row['kode']}: pagu {e}")
             continue
-        if value is None or value != value.to_integral_value():
-            problems.append(f"{row['kode']}: pagu harus Rupiah bulat")
+        if value is None:
+            problems.append(f"{row['kode']}: pagu harus diisi (0 bila tidak ada anggaran)")
             continue
-        changed[row["kode"]] = int(value)
+        changed[row["kode"]] = int(value)  # bounded to 15 digits by parse_angka
     return changed, problems

@@ -1,6 +1,6 @@
 """Indonesian formats (1.234.567,89; Rp 3.006.467.857; Januari; Triwulan IV) via Babel."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
@@ -56,27 +56,6 @@ def nama_triwulan(triwulan: int) -> str:
     return f"Triwulan {ROMAWI[triwulan]}"
 
 
-def parse_angka_id(text: str) -> Decimal | None:
-    """Parse a number typed the Indonesian way ('1.234,5', '12,5') or plainly ('12.5').
-
-    Babel's parse_decimal would read '12.5' as 125 in the id locale; users paste both forms, so:
-    a comma is the decimal mark; without a comma, dots are thousands separators only when every
-    group after the first has exactly three digits and the first is not 0 ('1.234' = 1234), and
-    otherwise the one dot is a decimal point ('12.5', '0.125'). Raises ValueError when not a number.
-    """
-    raw = text.strip().replace(" ", "")
-    if not raw:
-        return None
-    if "," in raw:
-        normalized = raw.replace(".", "").replace(",", ".")
-    else:
-        groups = raw.lstrip("-").split(".")
-        thousands = len(groups) > 1 and groups[0] not in ("", "0") and all(len(g) == 3 for g in groups[1:])
-        normalized = raw.replace(".", "") if thousands else raw
-    try:
-        value = Decimal(normalized)
-    except InvalidOperation:
-        raise ValueError(f"'{text.strip()}' bukan angka") from None
-    if not value.is_finite():
-        raise ValueError(f"'{text.strip()}' bukan angka")
-    return value
+def format_sel(value: Decimal | None) -> str:
+    """Show a stored value in an editable grid cell ('1234,5'): no thousands dots, so it reads back the same."""
+    return "" if value is None else format_angka(value, 0, 4).replace(".", "")

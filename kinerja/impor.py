@@ -2,19 +2,19 @@
 
 import csv
 import io
-import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, ValidationError
+from kinerja.angka import BILANGAN, NILAI, RUPIAH, AngkaError, Jenis, parse_angka
+from kinerja.errors import ValidationError
+from kinerja.realisasi import EntriAnggaran, EntriRealisasi
 
 REALISASI_COLUMNS = ["kode", "bulan", "nilai", "pembilang", "penyebut", "keterangan"]
-ANGGARAN_COLUMNS = ["kode", "bulan", "realisasi"]
+REALISASI_ANGGARAN_COLUMNS = ["kode", "bulan", "realisasi"]
 IKM_COLUMNS = [f"u{i}" for i in range(1, 10)]
-RIBUAN = re.compile(r"-?\d{1,3}([.,]\d{3})+")
 
 
 def read_table(data: bytes, name: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -46,40 +46,23 @@ def check_columns(header: Sequence[str], required: Sequence[str], optional: Sequ
         raise ValidationError(problems)
 
 
-def parse_angka(text: str, what: str, where: str, problems: list[str]) -> Decimal | None:
-    """Parse a number written with '.' or ',' as the decimal mark; record a problem if it is not one."""
-    text = text.strip()
-    if not text:
-        return None
-    normalized = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+def parse_angka_csv(text: str, what: str, where: str, problems: list[str], jenis: Jenis = NILAI) -> Decimal | None:
+    """Read a number cell with the one parser (kinerja.angka); record a problem naming the line when it is not one."""
     try:
-        value = Decimal(normalized)
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        problems.append(f"{where}: {what} '{text}' bukan angka")
+        return parse_angka(text, jenis)
+    except AngkaError as e:
+        problems.append(f"{where}: {what} {e}")
         return None
-    return value
 
 
-def parse_bulat(text: str, what: str, where: str, problems: list[str]) -> int | None:
-    """Parse a whole number; record a problem if it is not one."""
-    if RIBUAN.fullmatch(text.strip()):
-        # '250.000' means Rp 250.000 to the people who type it, but 250 to Decimal: refuse to guess.
-        problems.append(
-            f"{where}: {what} '{text.strip()}' memakai pemisah ribuan; tulis tanpa titik atau koma, "
-            f"mis. {re.sub('[.,]', '', text.strip())}"
-        )
-        return None
-    value = parse_angka(text, what, where, problems)
+def parse_bulat(text: str, what: str, where: str, problems: list[str], jenis: Jenis = BILANGAN) -> int | None:
+    """Read a required whole number (a month, Rupiah); record a problem when it is missing or not one."""
+    value = parse_angka_csv(text, what, where, problems, jenis)
     if value is None:
         if not text.strip():
             problems.append(f"{where}: {what} harus diisi")
         return None
-    if value != value.to_integral_value():
-        problems.append(f"{where}: {what} '{text}' harus bilangan bulat")
-        return None
-    return int(value)
+    return int(value)  # bounded by parse_angka before this conversion
 
 
 def parse_realisasi_csv(data: bytes, name: str = "berkas") -> list[EntriRealisasi]:
@@ -93,9 +76,9 @@ def parse_realisasi_csv(data: bytes, name: str = "berkas") -> list[EntriRealisas
         if not any(row.values()):
             continue
         bulan = parse_bulat(row["bulan"], "bulan", where, problems)
-        nilai = parse_angka(row["nilai"], "nilai", where, problems)
-        pembilang = parse_angka(row["pembilang"], "pembilang", where, problems)
-        penyebut = parse_angka(row["penyebut"], "penyebut", where, problems)
+        nilai = parse_angka_csv(row["nilai"], "nilai", where, problems)
+        pembilang = parse_angka_csv(row["pembilang"], "pembilang", where, problems)
+        penyebut = parse_angka_csv(row["penyebut"], "penyebut", where, problems)
         if not row["kode"]:
             problems.append(f"{where}: kode harus diisi")
         entries.append(EntriRealisasi(
@@ -112,7 +95,7 @@ def parse_realisasi_csv(data: bytes, name: str = "berkas") -> list[EntriRealisas
 def parse_anggaran_csv(data: bytes, name: str = "berkas") -> list[EntriAnggaran]:
     """Parse `kode,bulan,realisasi` rows (whole Rupiah); raise ValidationError."""
     header, rows = read_table(data, name)
-    check_columns(header, ANGGARAN_COLUMNS, ["keterangan"], name)
+    check_columns(header, REALISASI_ANGGARAN_COLUMNS, ["keterangan"], name)
     problems: list[str] = []
     entries = []
     for n, row in enumerate(rows, start=2):
@@ -120,7 +103,7 @@ def parse_anggaran_csv(data: bytes, name: str = "berkas") -> list[EntriAnggaran]
         if not any(row.values()):
             continue
         bulan = parse_bulat(row["bulan"], "bulan", where, problems)
-        rupiah = parse_bulat(row["realisasi"], "realisasi", where, problems)
+        rupiah = parse_bulat(row["realisasi"], "realisasi", where, problems, RUPIAH)
         entries.append(EntriAnggaran(
             kode=row["kode"], bulan=bulan if bulan is not None else 0, realisasi=rupiah,
             keterangan=row.get("keterangan", ""), lokasi=where,

@@ -41,6 +41,8 @@ class Instansi(SQLModel, table=True):
     kabupaten: str
     tempat: str = ""  # where agreements are signed, e.g. "LUWU TIMUR"
     demo: bool = False  # filled by `kinerja demo`: the app shows a DEMO banner
+    zona_waktu: str = "Asia/Makassar"  # IANA name; times on screens and in exports are shown in it (WITA)
+    batas_cek_capaian: Decimal = Field(default=Decimal(200), max_digits=DIGITS, decimal_places=DECIMALS)
 
 
 class Unit(SQLModel, table=True):
@@ -135,6 +137,7 @@ class Indikator(SQLModel, table=True):
     nilai_khusus: str | None = None  # ikm | akip: set from the survey or the LHE
     label_pembilang: str = ""
     label_penyebut: str = ""
+    batas_wajar: Decimal | None = _decimal()  # soft maximum of one month's value; None = the default rule
 
 
 class Target(SQLModel, table=True):
@@ -301,5 +304,6 @@ class Jejak(SQLModel, table=True):
     tabel: str
     kunci: str
     aksi: str  # tambah | ubah | hapus
-    sebelum: str = _text()
-    sesudah: str = _text()
+    sebelum: str = _text()  # JSON object (kinerja.jejak), "" when the row did not exist
+    sesudah: str = _text()  # JSON object, "" when the row was removed
+    alasan: str = _text()

@@ -7,12 +7,19 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from kinerja.akip import HasilAKIP, check_komponen, compute_akip
+from kinerja.angka import AngkaError, Jenis, cek_angka
 from kinerja.db import write_session
+from kinerja.errors import ValidationError
 from kinerja.ikm import HasilIKM, compute_ikm, compute_ikm_from_counts
+from kinerja.jejak import catat_jejak
 from kinerja.models import Indikator, JawabanIKM, NilaiAKIP, Pengguna, RekapIKM, SurveiIKM, now_utc
-from kinerja.realisasi import EntriRealisasi, ValidationError, write_realisasi
+from kinerja.realisasi import EntriRealisasi, write_realisasi
+from kinerja.teks import cek_teks
+from kinerja.wewenang import pastikan_wewenang
 
 QUANTUM = Decimal("0.0001")
+MAKS_RESPONDEN = 100_000  # far above any Krejcie-Morgan sample (370 for 10.000 and more)
+JUMLAH_RESPONDEN = Jenis("bilangan bulat", bulat=True, digit=7, desimal=0)
 
 
 def _indikator_khusus(session: Session, instansi_id: int, tahun: int, jenis: str) -> Indikator:
@@ -24,11 +31,6 @@ def _indikator_khusus(session: Session, instansi_id: int, tahun: int, jenis: str
     if ind is None:
         raise ValidationError([f"tahun {tahun} tidak punya indikator {jenis.upper()} di perjanjian kinerja"])
     return ind
-
-
-def _check_admin(pengguna: Pengguna | None) -> None:
-    if pengguna is not None and pengguna.peran != "admin":
-        raise ValidationError(["hanya admin yang dapat menyimpan IKM dan nilai AKIP"])
 
 
 def save_survei_ikm(
@@ -46,12 +48,17 @@ def save_survei_ikm(
 ) -> HasilIKM:
     """Store a survey (respondents' answers, or counts per unsur and answer) and set the IKM
     indicator's realisation for that month, in one transaction."""
-    _check_admin(pengguna)
     problems = []
+    if len(answers or []) > MAKS_RESPONDEN:
+        problems.append(f"terlalu banyak responden ({len(answers or [])}); paling banyak {MAKS_RESPONDEN}")
     if not 1 <= bulan <= 12:
         problems.append(f"bulan harus 1 sampai 12, bukan {bulan}")
-    if counts is not None and any(c < 0 for row in counts for c in row):
-        problems.append("jumlah responden tidak boleh negatif")
+    problems += _check_counts(counts)
+    problems += cek_teks(judul, "judul survei", 200)
+    if populasi is not None and not 0 <= populasi < 10**9:
+        problems.append("populasi penerima layanan harus 0 sampai 999.999.999")
+    if problems:
+        raise ValidationError(problems)
     hasil = compute_ikm(answers) if answers is not None else compute_ikm_from_counts(counts or [])
     if hasil.nilai is None:
         problems.append("survei tidak punya jawaban")
@@ -59,6 +66,7 @@ def save_survei_ikm(
         raise ValidationError(problems)
     who = pengguna.username if pengguna else oleh
     with write_session(engine) as session:
+        pastikan_wewenang(session, pengguna, "simpan_penilaian", instansi_id=instansi_id)
         ind = _indikator_khusus(session, instansi_id, tahun, "ikm")
         survei = SurveiIKM(instansi_id=instansi_id, tahun=tahun, bulan=bulan, judul=judul,
                            populasi=populasi, diisi_oleh=who)
@@ -70,7 +78,9 @@ def save_survei_ikm(
             for nilai, jumlah in enumerate(row, start=1):
                 session.add(RekapIKM(survei_id=survei.id, unsur=unsur, nilai=nilai, jumlah=jumlah))
         nilai = hasil.nilai.quantize(QUANTUM, rounding=ROUND_HALF_UP)
-        write_realisasi(session, instansi_id=instansi_id, tahun=tahun, pengguna=None, oleh=who, entries=[
+        catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="survei_ikm", kunci=f"{tahun}/{bulan}",
+                    sebelum=None, sesudah={"judul": judul, "responden": hasil.responden, "ikm": nilai})
+        write_realisasi(session, instansi_id=instansi_id, tahun=tahun, oleh=who, khusus=True, yakin=True, entries=[
             EntriRealisasi(kode=ind.kode, bulan=bulan, nilai=nilai,
                            keterangan=f"Survei IKM {judul}: {hasil.responden} responden".replace("  ", " "))
         ])
@@ -89,8 +99,8 @@ def save_akip(
     oleh: str = "cli",
 ) -> HasilAKIP:
     """Store the year's LHE score by component and set the AKIP indicator's realisation."""
-    _check_admin(pengguna)
     problems = check_komponen(komponen)
+    problems += cek_teks(keterangan, "keterangan", 500)
     if not 1 <= bulan <= 12:
         problems.append(f"bulan harus 1 sampai 12, bukan {bulan}")
     if problems:
@@ -99,23 +109,51 @@ def save_akip(
     hasil = compute_akip(**values)
     who = pengguna.username if pengguna else oleh
     with write_session(engine) as session:
+        pastikan_wewenang(session, pengguna, "simpan_penilaian", instansi_id=instansi_id)
         ind = _indikator_khusus(session, instansi_id, tahun, "akip")
-        row = session.exec(
-            select(NilaiAKIP).where(NilaiAKIP.instansi_id == instansi_id, NilaiAKIP.tahun == tahun)
-        ).first() or NilaiAKIP(instansi_id=instansi_id, tahun=tahun, **values)
+        old = session.exec(
+            select(NilaiAKIP).where(NilaiAKIP.instansi_id == instansi_id, NilaiAKIP.tahun == tahun).with_for_update()
+        ).first()
+        sebelum = _akip_dict(old) if old else None
+        row = old or NilaiAKIP(instansi_id=instansi_id, tahun=tahun, **values)
         for k, v in values.items():
             setattr(row, k, v)
         row.bulan, row.keterangan, row.diisi_oleh, row.diubah_pada = bulan, keterangan, who, now_utc()
         session.add(row)
+        sesudah = _akip_dict(row)
+        if sesudah != sebelum:
+            catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="nilai_akip", kunci=str(tahun),
+                        sebelum=sebelum, sesudah=sesudah)
         # An earlier score of the same year may sit in another month: the year has one score.
         others = [
             EntriRealisasi(kode=ind.kode, bulan=b, hapus=True) for b in range(1, 13) if b != bulan
         ]
-        write_realisasi(session, instansi_id=instansi_id, tahun=tahun, oleh=who, entries=[
+        write_realisasi(session, instansi_id=instansi_id, tahun=tahun, oleh=who, khusus=True, yakin=True, entries=[
             EntriRealisasi(kode=ind.kode, bulan=bulan, nilai=hasil.total, keterangan="Nilai LHE AKIP"),
             *others,
         ])
     return hasil
+
+
+def _akip_dict(row: NilaiAKIP) -> dict[str, object]:
+    return {"perencanaan": row.perencanaan, "pengukuran": row.pengukuran, "pelaporan": row.pelaporan,
+            "evaluasi": row.evaluasi, "bulan": row.bulan, "keterangan": row.keterangan}
+
+
+def _check_counts(counts: Sequence[Sequence[int]] | None) -> list[str]:
+    """Return the problems of typed counts: 9 unsur x 4 answers, whole numbers of at most 7 digits."""
+    if counts is None:
+        return []
+    if len(counts) != 9 or any(len(row) != 4 for row in counts):
+        return ["jumlah jawaban harus 9 unsur x 4 pilihan jawaban"]
+    problems = []
+    for unsur, row in enumerate(counts, start=1):
+        for nilai, c in enumerate(row, start=1):
+            try:
+                cek_angka(Decimal(c) if not isinstance(c, Decimal) else c, JUMLAH_RESPONDEN)
+            except (AngkaError, ValueError, TypeError) as e:
+                problems.append(f"U{unsur} jawaban {nilai}: jumlah responden {e}")
+    return problems
 
 
 def list_survei(session: Session, instansi_id: int, tahun: int) -> list[dict[str, object]]:

@@ -20,9 +20,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from kinerja.db import write_session
+from kinerja.errors import ValidationError
 from kinerja.models import Instansi, Pejabat, Penjelasan, Perjanjian, Versi
 from kinerja.queries import list_anggaran, list_baris, list_units
-from kinerja.realisasi import ValidationError
 from kinerja.seed import PENJELASAN_COLUMNS, SeedError, is_loaded, load_seed, read_seed
 
 INFO_KEYS = ["instansi_kode", "instansi_nama", "kabupaten", "tempat", "tahun", "versi_nomor", "versi_nama",
@@ -40,7 +40,8 @@ TABLES = {
 
 
 def _num(value: Decimal | int | None) -> str:
-    return "" if value is None else format(Decimal(value).normalize(), "f")
+    """Write a number with a decimal comma ('70,05'), which the one parser reads one way only."""
+    return "" if value is None else format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
 def _rows(session: Session, versi: Versi) -> dict[str, list[dict[str, object]]]:
@@ -120,7 +121,8 @@ def _cell_text(value: object) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, float):
-        return format(Decimal(str(value)).normalize(), "f")
+        # A number cell: write it with a decimal comma so that 1.234 cannot be read back as 1234.
+        return format(Decimal(repr(value)).normalize(), "f").replace(".", ",")
     return str(value).strip()
 
 

@@ -1,11 +1,11 @@
 """Validate and save monthly realisations (indicators and budget): all of a batch or nothing.
 
-Used by the CSV and XLSX imports, the operator's grid and the demo alike, so every entry path
-checks the same rules and writes the same audit trail.
+Used by the CSV and XLSX imports, the operator's grid, the IKM/AKIP pages and the demo alike, so
+every entry path checks the same rules (kinerja.angka bounds, kinerja.batas plausibility,
+kinerja.wewenang authorisation) and writes the same audit trail (kinerja.jejak).
 """
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,30 +14,20 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from kinerja.db import write_session
+from kinerja.angka import NILAI, RUPIAH, AngkaError, Jenis, cek_angka
+from kinerja.batas import batas_wajar, melebihi
+from kinerja.db import new_session, write_session
+from kinerja.errors import PerluKonfirmasi, ValidationError
 from kinerja.format import format_angka, format_rupiah, nama_bulan
-from kinerja.models import (
-    Anggaran,
-    Indikator,
-    Jejak,
-    Pengguna,
-    Realisasi,
-    RealisasiAnggaran,
-    now_utc,
-)
-from kinerja.queries import list_anggaran, versi_berlaku
+from kinerja.jejak import catat_jejak
+from kinerja.models import Anggaran, Indikator, Pengguna, Realisasi, RealisasiAnggaran, Target, now_utc
+from kinerja.queries import NotFound, list_anggaran, versi_berlaku
+from kinerja.teks import cek_teks
+from kinerja.wewenang import periksa_wewenang
 
-MAX_DECIMALS = 4
 # Satuan whose values are not counts: they may have decimals.
 NON_COUNT = {"%", "nilai", "persen", "indeks"}
-
-
-class ValidationError(ValueError):
-    """A batch was refused; `problems` says, in Indonesian, where and what is wrong."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+MAKS_BARIS = 20_000  # one batch: a year of every indicator of a large office is far below this
 
 
 @dataclass(frozen=True)
@@ -71,82 +61,85 @@ def is_count(satuan: str) -> bool:
     return satuan.strip().lower() not in NON_COUNT
 
 
-def _decimals(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
+def jenis_angka(ind: Indikator) -> Jenis:
+    """Return the kind of number an indicator's month takes: whole for counts, 4 decimals otherwise."""
+    if is_count(ind.satuan):
+        return Jenis(f"bilangan bulat ({ind.satuan})", bulat=True, digit=NILAI.digit, desimal=0)
+    return NILAI
 
 
 def _prefix(lokasi: str, label: str) -> str:
     return f"{lokasi}: {label}" if lokasi else label
 
 
-def check_entri(entri: EntriRealisasi, ind: Indikator | None) -> list[str]:
-    """Return the problems of one indicator entry (empty when it may be saved)."""
+def _bulan_label(bulan: object) -> str:
+    return nama_bulan(bulan) if isinstance(bulan, int) and 1 <= bulan <= 12 else f"bulan {bulan}"
+
+
+def _bulan_sah(bulan: object) -> bool:
+    return isinstance(bulan, int) and not isinstance(bulan, bool) and 1 <= bulan <= 12
+
+
+def check_entri(entri: EntriRealisasi, ind: Indikator | None, *, khusus: bool = False) -> list[str]:
+    """Return the problems of one indicator entry (empty when it may be saved).
+
+    `khusus` is set only by the IKM and AKIP pages, which compute those scores themselves.
+    """
     if ind is None:
-        return [_prefix(entri.lokasi, f"kode indikator '{entri.kode}' tidak dikenal")]
+        return [_prefix(entri.lokasi, f"kode indikator '{str(entri.kode)[:60]}' tidak dikenal")]
     where = _prefix(entri.lokasi, f"{ind.kode} {ind.nama} ({_bulan_label(entri.bulan)})")
     problems: list[str] = []
-    if not isinstance(entri.bulan, int) or not 1 <= entri.bulan <= 12:
-        problems.append(f"{where}: bulan harus 1 sampai 12, bukan {entri.bulan}")
+    if not _bulan_sah(entri.bulan):
+        problems.append(f"{where}: bulan harus 1 sampai 12, bukan {str(entri.bulan)[:20]}")
     if ind.sumber != "input":
         kind = "turunan (dihitung dari indikator di bawahnya)" if ind.sumber == "turunan" else "penyerapan anggaran"
         return problems + [f"{where}: indikator {kind} dihitung otomatis, tidak diisi"]
+    if ind.nilai_khusus and not khusus:
+        return problems + [f"{where}: nilai {ind.nilai_khusus.upper()} diisi dari halaman {ind.nilai_khusus.upper()}, "
+                           "tidak diisi di sini"]
+    problems += [f"{where}: {p}" for p in cek_teks(entri.keterangan, "keterangan")]
     if entri.hapus:
         return problems
+    values = {"pembilang": entri.pembilang, "penyebut": entri.penyebut} if ind.jenis == "rasio" else \
+        {"nilai": entri.nilai}
+    if all(v is None for v in (entri.nilai, entri.pembilang, entri.penyebut)) and entri.keterangan:
+        return problems + [f"{where}: keterangan diisi tanpa nilai; isi nilainya, atau kosongkan keterangannya"]
     if ind.jenis == "rasio":
         if entri.nilai is not None:
             problems.append(f"{where}: indikator rasio diisi pembilang dan penyebut, bukan nilai")
         if entri.pembilang is None or entri.penyebut is None:
             problems.append(f"{where}: pembilang dan penyebut harus diisi keduanya")
-        values = {"pembilang": entri.pembilang, "penyebut": entri.penyebut}
     else:
         if entri.pembilang is not None or entri.penyebut is not None:
             problems.append(f"{where}: indikator ini diisi nilai, bukan pembilang/penyebut")
         if entri.nilai is None:
             problems.append(f"{where}: nilai harus diisi")
-        values = {"nilai": entri.nilai}
+    jenis = jenis_angka(ind)
+    sah: dict[str, Decimal] = {}
     for name, value in values.items():
         if value is None:
             continue
-        if value < 0:
-            problems.append(f"{where}: {name} tidak boleh negatif ({format_angka(value)})")
-        if _decimals(value) > MAX_DECIMALS:
-            problems.append(f"{where}: {name} paling banyak {MAX_DECIMALS} angka di belakang koma")
-        if is_count(ind.satuan) and value != value.to_integral_value():
-            problems.append(f"{where}: {name} harus bilangan bulat ({ind.satuan}), bukan {format_angka(value)}")
-        if ind.nilai_khusus and value > 100:
-            problems.append(f"{where}: nilai paling tinggi 100, bukan {format_angka(value)}")
-    if (
-        entri.pembilang is not None
-        and entri.penyebut is not None
-        and entri.pembilang > entri.penyebut
-    ):
+        try:
+            sah[name] = cek_angka(value, jenis)
+        except AngkaError as e:
+            problems.append(f"{where}: {name} {e}")
+    if ind.nilai_khusus and "nilai" in sah and sah["nilai"] > 100:
+        problems.append(f"{where}: nilai paling tinggi 100, bukan {format_angka(sah['nilai'])}")
+    if "pembilang" in sah and "penyebut" in sah and sah["pembilang"] > sah["penyebut"]:
         problems.append(
-            f"{where}: pembilang ({format_angka(entri.pembilang)}) lebih besar dari penyebut "
-            f"({format_angka(entri.penyebut)})"
+            f"{where}: pembilang ({format_angka(sah['pembilang'])}) lebih besar dari penyebut "
+            f"({format_angka(sah['penyebut'])}); capaian persentase tidak dapat melebihi 100 %"
         )
     return problems
 
 
-def _bulan_label(bulan: object) -> str:
-    return nama_bulan(bulan) if isinstance(bulan, int) and 1 <= bulan <= 12 else f"bulan {bulan}"
-
-
-def check_wewenang(pengguna: Pengguna | None, unit_ids: Iterable[int], instansi_id: int | None = None) -> list[str]:
-    """Return why this user may not write for these units of this office (empty when allowed)."""
-    if pengguna is None:
+def peringatan_entri(entri: EntriRealisasi, ind: Indikator, target: Decimal | None) -> list[str]:
+    """Return why an otherwise valid entry needs the user's confirmation (empty when plausible)."""
+    batas = batas_wajar(ind.satuan, ind.agregasi, ind.jenis, target, ind.batas_wajar)
+    if entri.hapus or not melebihi(entri.nilai, batas):
         return []
-    if not pengguna.aktif:
-        return ["akun ini tidak aktif"]
-    if instansi_id is not None and pengguna.instansi_id != instansi_id:
-        return ["pengguna hanya dapat mengisi data instansinya sendiri"]
-    if pengguna.peran == "admin":
-        return []
-    if pengguna.peran != "operator":
-        return ["peran pimpinan hanya dapat melihat, tidak mengisi"]
-    if any(u != pengguna.unit_id for u in unit_ids):
-        return ["operator hanya dapat mengisi indikator dan anggaran unitnya sendiri"]
-    return []
+    where = _prefix(entri.lokasi, f"{ind.kode} {ind.nama} ({_bulan_label(entri.bulan)})")
+    return [f"{where}: {format_angka(entri.nilai)} {ind.satuan}: {batas.alasan}"]
 
 
 def _duplicates(keys: Sequence[tuple[str, int]], lokasi: Sequence[str]) -> list[str]:
@@ -171,23 +164,62 @@ def _upsert(session: Session, model: type, values: dict, keys: tuple[str, str]) 
     session.execute(stmt)
 
 
-def _jejak(session: Session, instansi_id: int, pengguna: str, tabel: str, kunci: str,
-           sebelum: dict | None, sesudah: dict | None) -> None:
-    aksi = "tambah" if sebelum is None else "hapus" if sesudah is None else "ubah"
-    session.add(Jejak(
-        instansi_id=instansi_id, pengguna=pengguna, tabel=tabel, kunci=kunci, aksi=aksi,
-        sebelum=json.dumps(sebelum, default=_json_value) if sebelum else "",
-        sesudah=json.dumps(sesudah, default=_json_value) if sesudah else "",
-    ))
-
-
-def _json_value(value: object) -> str:
-    """Write a Decimal the same way whatever its stored scale (1.0000 and 1 are both '1')."""
-    return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
-
-
 def _label(pengguna: Pengguna | None, oleh: str) -> str:
     return pengguna.username if pengguna else oleh
+
+
+def _targets(session: Session, instansi_id: int, tahun: int, ids: set[int], months: set[int]
+             ) -> dict[tuple[int, int], Decimal]:
+    """Return the annual target of each indicator in the version in force in each month."""
+    found: dict[tuple[int, int], Decimal] = {}
+    for bulan in months:
+        try:
+            versi = versi_berlaku(session, instansi_id, tahun, bulan)
+        except NotFound:
+            continue
+        rows = session.exec(select(Target).where(Target.versi_id == versi.id,
+                                                 Target.indikator_id.in_(ids)))  # type: ignore[union-attr]
+        found |= {(t.indikator_id, bulan): t.tahunan for t in rows}
+    return found
+
+
+@dataclass
+class _Periksa:
+    indikator: dict[str, Indikator]
+    problems: list[str]
+    peringatan: list[str]
+
+
+def _periksa_realisasi(session: Session, instansi_id: int, tahun: int, entries: Sequence[EntriRealisasi],
+                       pengguna: Pengguna | None, khusus: bool) -> _Periksa:
+    indikator = {
+        i.kode: i for i in session.exec(
+            select(Indikator).where(Indikator.instansi_id == instansi_id, Indikator.tahun == tahun))
+    }
+    if len(entries) > MAKS_BARIS:
+        return _Periksa(indikator, [f"terlalu banyak isian sekaligus ({len(entries)}); paling banyak {MAKS_BARIS}"],
+                        [])
+    problems = periksa_wewenang(session, pengguna, "isi_realisasi", instansi_id=instansi_id,
+                                unit_ids={indikator[e.kode].unit_id for e in entries if e.kode in indikator})
+    problems += [p for e in entries for p in check_entri(e, indikator.get(e.kode), khusus=khusus)]
+    problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
+    peringatan: list[str] = []
+    if not problems:
+        ids = {indikator[e.kode].id for e in entries}
+        targets = _targets(session, instansi_id, tahun, ids, {e.bulan for e in entries})
+        peringatan = [p for e in entries for p in peringatan_entri(
+            e, indikator[e.kode], targets.get((indikator[e.kode].id, e.bulan)))]
+    return _Periksa(indikator, problems, peringatan)
+
+
+def periksa_realisasi(
+    engine: Engine, *, instansi_id: int, tahun: int, entries: Sequence[EntriRealisasi],
+    pengguna: Pengguna | None = None,
+) -> tuple[list[str], list[str]]:
+    """Return (problems, values that need confirmation) of a batch without saving anything."""
+    with new_session(engine) as session:
+        found = _periksa_realisasi(session, instansi_id, tahun, entries, pengguna, khusus=False)
+    return found.problems, found.peringatan
 
 
 def save_realisasi(
@@ -198,11 +230,15 @@ def save_realisasi(
     entries: Sequence[EntriRealisasi],
     pengguna: Pengguna | None = None,
     oleh: str = "cli",
+    yakin: bool = False,
 ) -> int:
-    """Validate a batch of indicator entries and save all of it, or raise ValidationError."""
+    """Validate a batch of indicator entries and save all of it, or raise ValidationError.
+
+    Values beyond a soft limit raise PerluKonfirmasi unless `yakin` (the user confirmed them).
+    """
     with write_session(engine) as session:
         return write_realisasi(
-            session, instansi_id=instansi_id, tahun=tahun, entries=entries, pengguna=pengguna, oleh=oleh
+            session, instansi_id=instansi_id, tahun=tahun, entries=entries, pengguna=pengguna, oleh=oleh, yakin=yakin
         )
 
 
@@ -214,22 +250,23 @@ def write_realisasi(
     entries: Sequence[EntriRealisasi],
     pengguna: Pengguna | None = None,
     oleh: str = "cli",
+    yakin: bool = False,
+    khusus: bool = False,
 ) -> int:
     """Validate and write a batch inside the caller's write session; return the months written.
 
-    A month that already has a value is replaced; an unchanged month is not rewritten.
+    A month that already has a value is replaced; an unchanged month is not rewritten. The
+    indicators' rows are locked first (PostgreSQL; SQLite's write lock is already held), so the
+    old value each audit row records is the one this write replaces.
     """
-    indikator = {
-        i.kode: i for i in session.exec(
-            select(Indikator).where(Indikator.instansi_id == instansi_id, Indikator.tahun == tahun))
-    }
-    problems = [p for e in entries for p in check_entri(e, indikator.get(e.kode))]
-    problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
-    problems += check_wewenang(pengguna, [indikator[e.kode].unit_id for e in entries if e.kode in indikator],
-                               instansi_id)
-    if problems:
-        raise ValidationError(problems)
-    ids = [indikator[e.kode].id for e in entries]
+    found = _periksa_realisasi(session, instansi_id, tahun, entries, pengguna, khusus)
+    if found.problems:
+        raise ValidationError(found.problems)
+    if found.peringatan and not yakin:
+        raise PerluKonfirmasi(found.peringatan)
+    indikator = found.indikator
+    ids = sorted({indikator[e.kode].id for e in entries})
+    session.exec(select(Indikator.id).where(Indikator.id.in_(ids)).order_by(Indikator.id).with_for_update()).all()  # type: ignore[union-attr]
     existing = {
         (r.indikator_id, r.bulan): r
         for r in session.exec(select(Realisasi).where(Realisasi.indikator_id.in_(ids)))  # type: ignore[union-attr]
@@ -240,21 +277,22 @@ def write_realisasi(
         ind = indikator[e.kode]
         old = existing.get((ind.id, e.bulan))
         before = _realisasi_dict(old) if old else None
+        kunci = f"{e.kode}/{e.bulan}"
         if e.hapus:
             if old is not None:
                 session.delete(old)
-                _jejak(session, instansi_id, who, "realisasi", f"{e.kode}/{e.bulan}", before, None)
+                catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="realisasi", kunci=kunci,
+                            sebelum=before, sesudah=None)
                 written += 1
             continue
-        after = {"nilai": e.nilai, "pembilang": e.pembilang, "penyebut": e.penyebut,
-                 "keterangan": e.keterangan}
+        after = {"nilai": e.nilai, "pembilang": e.pembilang, "penyebut": e.penyebut, "keterangan": e.keterangan}
         if before == after:
             continue
         _upsert(session, Realisasi, {
-            "indikator_id": ind.id, "bulan": e.bulan, **after, "diisi_oleh": who,
-            "diubah_pada": now_utc(),
+            "indikator_id": ind.id, "bulan": e.bulan, **after, "diisi_oleh": who, "diubah_pada": now_utc(),
         }, ("indikator_id", "bulan"))
-        _jejak(session, instansi_id, who, "realisasi", f"{e.kode}/{e.bulan}", before, after)
+        catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="realisasi", kunci=kunci,
+                    sebelum=before, sesudah=after)
         written += 1
     return written
 
@@ -266,21 +304,27 @@ def _realisasi_dict(r: Realisasi) -> dict:
 def check_entri_anggaran(entri: EntriAnggaran, node: Anggaran | None) -> list[str]:
     """Return the problems of one budget entry (empty when it may be saved)."""
     if node is None:
-        return [_prefix(entri.lokasi, f"kode anggaran '{entri.kode}' tidak dikenal")]
+        return [_prefix(entri.lokasi, f"kode anggaran '{str(entri.kode)[:60]}' tidak dikenal")]
     where = _prefix(entri.lokasi, f"{node.kode} {node.nama} ({_bulan_label(entri.bulan)})")
     problems = []
-    if not isinstance(entri.bulan, int) or not 1 <= entri.bulan <= 12:
-        problems.append(f"{where}: bulan harus 1 sampai 12, bukan {entri.bulan}")
+    if not _bulan_sah(entri.bulan):
+        problems.append(f"{where}: bulan harus 1 sampai 12, bukan {str(entri.bulan)[:20]}")
     if node.tingkat != "sub_kegiatan":
         problems.append(f"{where}: realisasi anggaran diisi per sub kegiatan, bukan per {node.tingkat}")
+    problems += [f"{where}: {p}" for p in cek_teks(entri.keterangan, "keterangan")]
     if entri.hapus:
         return problems
     if entri.realisasi is None:
-        problems.append(f"{where}: realisasi harus diisi")
-    elif entri.realisasi < 0:
-        problems.append(f"{where}: realisasi tidak boleh negatif")
-    elif entri.realisasi != int(entri.realisasi):
-        problems.append(f"{where}: realisasi ditulis dalam Rupiah bulat, bukan {format_angka(entri.realisasi)}")
+        if entri.keterangan:
+            problems.append(f"{where}: keterangan diisi tanpa realisasi; isi Rupiahnya, atau kosongkan keterangannya")
+        else:
+            problems.append(f"{where}: realisasi harus diisi")
+        return problems
+    try:
+        value = entri.realisasi if isinstance(entri.realisasi, Decimal) else Decimal(int(entri.realisasi))
+        cek_angka(value, RUPIAH)
+    except (AngkaError, TypeError, ValueError) as e:
+        problems.append(f"{where}: realisasi {e}")
     return problems
 
 
@@ -299,13 +343,7 @@ def save_realisasi_anggaran(
     its pagu in the latest version.
     """
     with write_session(engine) as session:
-        nodes = {
-            n.kode: n for n in session.exec(
-                select(Anggaran).where(Anggaran.instansi_id == instansi_id, Anggaran.tahun == tahun))
-        }
-        problems = [p for e in entries for p in check_entri_anggaran(e, nodes.get(e.kode))]
-        problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
-        problems += check_wewenang(pengguna, [nodes[e.kode].unit_id for e in entries if e.kode in nodes], instansi_id)
+        nodes, problems = _periksa_anggaran(session, instansi_id, tahun, entries, pengguna)
         if problems:
             raise ValidationError(problems)
         ids = sorted({nodes[e.kode].id for e in entries})
@@ -326,26 +364,56 @@ def save_realisasi_anggaran(
             node = nodes[e.kode]
             old = existing.get((node.id, e.bulan))
             before = {"realisasi": old.realisasi, "keterangan": old.keterangan} if old else None
+            kunci = f"{e.kode}/{e.bulan}"
             if e.hapus:
                 if old is not None:
                     session.delete(old)
-                    _jejak(session, instansi_id, who, "realisasi_anggaran", f"{e.kode}/{e.bulan}", before, None)
+                    catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="realisasi_anggaran", kunci=kunci,
+                                sebelum=before, sesudah=None)
                     written += 1
                 continue
             after = {"realisasi": int(e.realisasi or 0), "keterangan": e.keterangan}
             if before == after:
                 continue
             _upsert(session, RealisasiAnggaran, {
-                "anggaran_id": node.id, "bulan": e.bulan, **after, "diisi_oleh": who,
-                "diubah_pada": now_utc(),
+                "anggaran_id": node.id, "bulan": e.bulan, **after, "diisi_oleh": who, "diubah_pada": now_utc(),
             }, ("anggaran_id", "bulan"))
-            _jejak(session, instansi_id, who, "realisasi_anggaran", f"{e.kode}/{e.bulan}", before, after)
+            catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="realisasi_anggaran", kunci=kunci,
+                        sebelum=before, sesudah=after)
             written += 1
         return written
 
 
+def _periksa_anggaran(session: Session, instansi_id: int, tahun: int, entries: Sequence[EntriAnggaran],
+                      pengguna: Pengguna | None) -> tuple[dict[str, Anggaran], list[str]]:
+    nodes = {
+        n.kode: n for n in session.exec(
+            select(Anggaran).where(Anggaran.instansi_id == instansi_id, Anggaran.tahun == tahun))
+    }
+    if len(entries) > MAKS_BARIS:
+        return nodes, [f"terlalu banyak isian sekaligus ({len(entries)}); paling banyak {MAKS_BARIS}"]
+    problems = periksa_wewenang(session, pengguna, "isi_anggaran", instansi_id=instansi_id,
+                                unit_ids={nodes[e.kode].unit_id for e in entries if e.kode in nodes})
+    problems += [p for e in entries for p in check_entri_anggaran(e, nodes.get(e.kode))]
+    problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
+    return nodes, problems
+
+
+def periksa_realisasi_anggaran(
+    engine: Engine, *, instansi_id: int, tahun: int, entries: Sequence[EntriAnggaran],
+    pengguna: Pengguna | None = None,
+) -> list[str]:
+    """Return every problem of a batch of budget entries, the pagu check included, without saving."""
+    with new_session(engine) as session:
+        nodes, problems = _periksa_anggaran(session, instansi_id, tahun, entries, pengguna)
+        checkable = [e for e in entries if e.kode in nodes and not check_entri_anggaran(e, nodes[e.kode])]
+        return problems + _over_pagu(session, instansi_id, tahun, nodes, checkable)
+
+
 def _over_pagu(session: Session, instansi_id: int, tahun: int, nodes: dict[str, Anggaran],
                entries: Sequence[EntriAnggaran]) -> list[str]:
+    if not entries:
+        return []
     versi = versi_berlaku(session, instansi_id, tahun, 12)
     pagu = {n.node.kode: n.pagu for n in list_anggaran(session, versi)}
     touched = {e.kode for e in entries}
@@ -358,7 +426,7 @@ def _over_pagu(session: Session, instansi_id: int, tahun: int, nodes: dict[str, 
         if e.hapus:
             months[e.kode].pop(e.bulan, None)
         elif e.realisasi is not None:
-            months[e.kode][e.bulan] = int(e.realisasi)
+            months[e.kode][e.bulan] = int(e.realisasi)  # bounded to 15 digits by check_entri_anggaran
     problems = []
     for kode in sorted(touched):
         total = sum(months[kode].values())

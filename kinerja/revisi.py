@@ -8,12 +8,16 @@ import pandas as pd
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from kinerja.capaian import default_rencana_aksi
+from kinerja.angka import NILAI, RUPIAH, AngkaError, cek_angka, parse_angka
+from kinerja.batas import batas_wajar
+from kinerja.capaian import default_rencana_aksi, is_kumulatif
 from kinerja.db import write_session
-from kinerja.format import format_angka, parse_angka_id
-from kinerja.models import Anggaran, BarisPK, Indikator, Jejak, Pagu, Pengguna, Penjelasan, Perjanjian, Target, Versi
+from kinerja.errors import ValidationError
+from kinerja.format import format_angka, format_sel
+from kinerja.jejak import catat_jejak
+from kinerja.models import Anggaran, BarisPK, Indikator, Pagu, Pengguna, Penjelasan, Perjanjian, Target, Versi
 from kinerja.queries import BarisIndikator
-from kinerja.realisasi import ValidationError
+from kinerja.wewenang import pastikan_wewenang
 
 
 @dataclass(frozen=True)
@@ -23,12 +27,20 @@ class UbahTarget:
     kode: str
     tahunan: Decimal | None
     tw: tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]
+    batas_wajar: Decimal | None = None  # the soft limit of one month's value (kinerja.batas); None = default
 
 
-def _admin(oleh: Pengguna | None) -> str:
-    if oleh is not None and oleh.peran != "admin":
-        raise ValidationError(["Hanya admin yang dapat mengubah target dan versi perjanjian"])
-    return oleh.username if oleh else "cli"
+def _nama(pengguna: Pengguna | None, oleh: str) -> str:
+    return pengguna.username if pengguna else oleh
+
+
+def _versi(session: Session, versi_id: int, pengguna: Pengguna | None, aksi: str) -> Versi:
+    """Return a version the user may change (same office, right role), or raise ValidationError."""
+    versi = session.get(Versi, versi_id)
+    if versi is None:
+        raise ValidationError(["Versi perjanjian tidak ada"])
+    pastikan_wewenang(session, pengguna, aksi, instansi_id=versi.instansi_id)
+    return versi
 
 
 def check_target(ind: Indikator, ubah: UbahTarget) -> list[str]:
@@ -37,11 +49,18 @@ def check_target(ind: Indikator, ubah: UbahTarget) -> list[str]:
     if ubah.tahunan is None:
         return [f"{where}: target tahunan harus diisi"]
     problems = []
-    values = [ubah.tahunan, *[t for t in ubah.tw if t is not None]]
-    if any(v < 0 for v in values):
-        problems.append(f"{where}: target tidak boleh negatif")
-    cumulative = ind.sumber == "anggaran" or (ind.jenis == "tunggal" and ind.agregasi == "jumlah")
-    if cumulative:
+    labels = ("target tahunan", "target s.d. TW I", "target s.d. TW II", "target s.d. TW III", "target s.d. TW IV",
+              "batas wajar")
+    for label, value in zip(labels, (ubah.tahunan, *ubah.tw, ubah.batas_wajar), strict=True):
+        if value is None:
+            continue
+        try:
+            cek_angka(value, NILAI)
+        except AngkaError as e:
+            problems.append(f"{where}: {label} {e}")
+    if problems:
+        return problems
+    if is_kumulatif(ind.agregasi, ind.jenis, ind.sumber):
         defaults = default_rencana_aksi(ubah.tahunan, ind.agregasi, ind.jenis, ind.sumber)
         filled = [t if t is not None else d for t, d in zip(ubah.tw, defaults, strict=True)]
         if any(a > b for a, b in zip(filled, filled[1:], strict=False)):
@@ -54,13 +73,13 @@ def check_target(ind: Indikator, ubah: UbahTarget) -> list[str]:
     return problems
 
 
-def save_targets(engine: Engine, *, versi_id: int, changes: list[UbahTarget], oleh: Pengguna | None = None) -> int:
-    """Validate and save new targets of one version, all or nothing; return how many changed."""
-    who = _admin(oleh)
+def save_targets(engine: Engine, *, versi_id: int, changes: list[UbahTarget], pengguna: Pengguna | None = None,
+                 oleh: str = "cli") -> int:
+    """Validate and save new targets, Rencana Aksi and soft limits of one version, all or nothing; return how many
+    indicators changed."""
+    who = _nama(pengguna, oleh)
     with write_session(engine) as session:
-        versi = session.get(Versi, versi_id)
-        if versi is None or (oleh is not None and versi.instansi_id != oleh.instansi_id):
-            raise ValidationError(["Versi perjanjian tidak ada"])
+        versi = _versi(session, versi_id, pengguna, "ubah_target")
         rows = session.exec(
             select(Target, Indikator).join(Indikator, Indikator.id == Target.indikator_id)
             .where(Target.versi_id == versi_id)
@@ -72,19 +91,26 @@ def save_targets(engine: Engine, *, versi_id: int, changes: list[UbahTarget], ol
             raise ValidationError(problems)
         changed = 0
         for c in changes:
-            target, _ = by_kode[c.kode]
-            before = [target.tahunan, target.tw1, target.tw2, target.tw3, target.tw4]
-            after = [c.tahunan, *c.tw]
+            target, ind = by_kode[c.kode]
+            before = _target_dict(target, ind)
+            target.tahunan, (target.tw1, target.tw2, target.tw3, target.tw4) = c.tahunan, c.tw
+            ind.batas_wajar = c.batas_wajar
+            after = _target_dict(target, ind)
             if before == after:
                 continue
-            target.tahunan, (target.tw1, target.tw2, target.tw3, target.tw4) = c.tahunan, c.tw
             session.add(target)
-            session.add(Jejak(instansi_id=versi.instansi_id, pengguna=who, tabel="target",
-                              kunci=f"{versi.tahun}/{versi.nama}/{c.kode}", aksi="ubah",
-                              sebelum=str([str(v) if v is not None else None for v in before]),
-                              sesudah=str([str(v) if v is not None else None for v in after])))
+            session.add(ind)
+            catat_jejak(session, instansi_id=versi.instansi_id, oleh=who, tabel="target",
+                        kunci=f"{versi.tahun}/{versi.nomor}/{c.kode}", sebelum=before, sesudah=after)
             changed += 1
         return changed
+
+
+def _target_dict(target: Target, ind: Indikator) -> dict[str, Decimal | None]:
+    """The values of a target as the audit trail records them (normalised, so 1.0000 equals 1)."""
+    values = {"tahunan": target.tahunan, "tw1": target.tw1, "tw2": target.tw2, "tw3": target.tw3, "tw4": target.tw4,
+              "batas_wajar": ind.batas_wajar}
+    return {k: None if v is None else Decimal(v).normalize() for k, v in values.items()}
 
 
 def _copy_agreements(
@@ -112,22 +138,25 @@ def _copy_agreements(
 
 def create_perubahan(
     engine: Engine, *, instansi_id: int, tahun: int, nama: str, tanggal: date, berlaku_bulan: int,
-    oleh: Pengguna | None = None,
+    pengguna: Pengguna | None = None, oleh: str = "cli",
 ) -> Versi:
     """Start a PK Perubahan as a draft copy of the newest version (agreements, targets, pagu).
 
     The earlier version stays as it was: capaian of the months before `berlaku_bulan` keep
     being computed with its targets.
     """
-    who = _admin(oleh)
+    who = _nama(pengguna, oleh)
     problems = []
     if not nama.strip():
         problems.append("Nama versi harus diisi, misalnya 'PK Perubahan 1'")
+    elif len(nama.strip()) > 80:
+        problems.append("Nama versi paling panjang 80 karakter")
     if not 1 <= berlaku_bulan <= 12:
         problems.append("Bulan mulai berlaku harus 1 sampai 12")
     if tanggal.year != tahun:
         problems.append(f"Tanggal penetapan harus di tahun {tahun}")
     with write_session(engine) as session:
+        pastikan_wewenang(session, pengguna, "kelola_versi", instansi_id=instansi_id)
         latest = session.exec(
             select(Versi).where(Versi.instansi_id == instansi_id, Versi.tahun == tahun).order_by(Versi.nomor.desc())  # type: ignore[attr-defined]
         ).first()
@@ -147,32 +176,35 @@ def create_perubahan(
         _copy_agreements(session, latest.id, new.id, tanggal)
         for p in session.exec(select(Pagu).where(Pagu.versi_id == latest.id)).all():
             session.add(Pagu(anggaran_id=p.anggaran_id, versi_id=new.id, pagu=p.pagu))
-        session.add(Jejak(instansi_id=instansi_id, pengguna=who, tabel="versi", kunci=f"{tahun}/{new.nama}",
-                          aksi="tambah", sesudah=f"draf dari {latest.nama}, berlaku bulan {berlaku_bulan}"))
+        catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="versi", kunci=f"{tahun}/{new.nomor}",
+                    sebelum=None, sesudah={"nama": new.nama, "status": "draf", "berlaku_bulan": berlaku_bulan,
+                                           "disalin_dari": latest.nama})
         return new
 
 
-def publish_versi(engine: Engine, *, versi_id: int, oleh: Pengguna | None = None) -> Versi:
+def publish_versi(engine: Engine, *, versi_id: int, pengguna: Pengguna | None = None, oleh: str = "cli") -> Versi:
     """Put a draft version in force from its berlaku_bulan."""
-    who = _admin(oleh)
+    who = _nama(pengguna, oleh)
     with write_session(engine) as session:
-        versi = session.get(Versi, versi_id)
-        if versi is None or (oleh is not None and versi.instansi_id != oleh.instansi_id):
-            raise ValidationError(["Versi perjanjian tidak ada"])
+        versi = _versi(session, versi_id, pengguna, "kelola_versi")
         if versi.status != "draf":
             raise ValidationError(["Hanya versi draf yang dapat diterbitkan"])
         versi.status = "terbit"
         session.add(versi)
-        session.add(Jejak(instansi_id=versi.instansi_id, pengguna=who, tabel="versi",
-                          kunci=f"{versi.tahun}/{versi.nama}", aksi="ubah", sebelum="draf", sesudah="terbit"))
+        catat_jejak(session, instansi_id=versi.instansi_id, oleh=who, tabel="versi",
+                    kunci=f"{versi.tahun}/{versi.nomor}", sebelum={"nama": versi.nama, "status": "draf"},
+                    sesudah={"nama": versi.nama, "status": "terbit"})
         return versi
 
 
-TARGET_COLUMNS = ["kode", "indikator", "satuan", "unit", "tahunan", "tw1", "tw2", "tw3", "tw4", "bawaan"]
+TARGET_COLUMNS = ["kode", "indikator", "satuan", "unit", "tahunan", "tw1", "tw2", "tw3", "tw4", "bawaan", "batas_wajar",
+                  "batas_bawaan"]
+KOLOM_TARGET = {"tahunan": "target tahunan", "tw1": "s.d. TW I", "tw2": "s.d. TW II", "tw3": "s.d. TW III",
+                "tw4": "s.d. TW IV", "batas_wajar": "batas wajar per bulan"}
 
 
 def target_grid(baris: list[BarisIndikator]) -> pd.DataFrame:
-    """Return one row per indicator of a version: annual target, Rencana Aksi I-IV, and the defaults."""
+    """Return one row per indicator of a version: annual target, Rencana Aksi I-IV, soft limit, and the defaults."""
     rows, seen = [], set()
     for b in baris:
         ind, t = b.indikator, b.target
@@ -180,16 +212,21 @@ def target_grid(baris: list[BarisIndikator]) -> pd.DataFrame:
             continue
         seen.add(ind.kode)
         defaults = default_rencana_aksi(t.tahunan, ind.agregasi, ind.jenis, ind.sumber)
+        bawaan = batas_wajar(ind.satuan, ind.agregasi, ind.jenis, t.tahunan, None)
         rows.append({
             "kode": ind.kode, "indikator": ind.nama, "satuan": ind.satuan, "unit": b.unit.nama,
-            "tahunan": _cell(t.tahunan), "tw1": _cell(t.tw1), "tw2": _cell(t.tw2), "tw3": _cell(t.tw3),
-            "tw4": _cell(t.tw4), "bawaan": " / ".join(format_angka(d) for d in defaults),
+            "tahunan": format_sel(t.tahunan), "tw1": format_sel(t.tw1), "tw2": format_sel(t.tw2),
+            "tw3": format_sel(t.tw3), "tw4": format_sel(t.tw4),
+            "bawaan": " / ".join(format_angka(d) for d in defaults),
+            "batas_wajar": format_sel(ind.batas_wajar),
+            "batas_bawaan": "–" if bawaan is None else format_angka(bawaan.maks),
         })
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
-def _cell(value: Decimal | None) -> str:
-    return "" if value is None else format_angka(value, 0, 4).replace(".", "")
+def _teks(value: object) -> str:
+    missing = value is None or (isinstance(value, float) and value != value)
+    return "" if missing else str(value).strip()
 
 
 def changes_from_target_grid(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[UbahTarget], list[str]]:
@@ -200,31 +237,34 @@ def changes_from_target_grid(before: pd.DataFrame, after: pd.DataFrame) -> tuple
         kode = row["kode"]
         if kode not in old.index:
             continue
-        cells = ["tahunan", "tw1", "tw2", "tw3", "tw4"]
-        if all(str(row[c] or "") == str(old.loc[kode][c] or "") for c in cells):
+        cells = ["tahunan", "tw1", "tw2", "tw3", "tw4", "batas_wajar"]
+        if all(_teks(row[c]) == _teks(old.loc[kode][c]) for c in cells):
             continue
         values: dict[str, Decimal | None] = {}
         for c in cells:
             try:
-                values[c] = parse_angka_id(str(row[c] or ""))
-            except ValueError as e:
-                problems.append(f"{kode} {row['indikator']}: {c} {e}")
+                values[c] = parse_angka(_teks(row[c]), NILAI)
+            except AngkaError as e:
+                problems.append(f"{kode} {old.loc[kode]['indikator']}: {KOLOM_TARGET[c]} {e}")
                 values[c] = None
         changes.append(UbahTarget(kode=kode, tahunan=values["tahunan"],
-                                  tw=(values["tw1"], values["tw2"], values["tw3"], values["tw4"])))
+                                  tw=(values["tw1"], values["tw2"], values["tw3"], values["tw4"]),
+                                  batas_wajar=values["batas_wajar"]))
     return changes, problems
 
 
 def copy_tahun(
-    engine: Engine, *, instansi_id: int, dari: int, ke: int, tanggal: date, oleh: Pengguna | None = None
+    engine: Engine, *, instansi_id: int, dari: int, ke: int, tanggal: date, pengguna: Pengguna | None = None,
+    oleh: str = "cli",
 ) -> Versi:
     """Copy a year's structure (agreements, indicators, roll-up settings, targets, budget tree, pagu,
     Penjelasan) into a new year as a draft PK Awal, with no realisations; the source year is untouched."""
-    who = _admin(oleh)
+    who = _nama(pengguna, oleh)
     problems = []
     if tanggal.year != ke:
         problems.append(f"Tanggal penetapan harus di tahun {ke}")
     with write_session(engine) as session:
+        pastikan_wewenang(session, pengguna, "kelola_versi", instansi_id=instansi_id)
         versions = session.exec(select(Versi).where(Versi.instansi_id == instansi_id, Versi.tahun == dari,
                                                     Versi.status == "terbit").order_by(Versi.nomor)).all()
         if not versions:
@@ -261,18 +301,18 @@ def copy_tahun(
         for p in session.exec(select(Penjelasan).where(Penjelasan.indikator_id.in_(list(indikator)))).all():  # type: ignore[union-attr]
             data = p.model_dump(exclude={"id", "indikator_id"})
             session.add(Penjelasan(**data, indikator_id=indikator[p.indikator_id]))
-        session.add(Jejak(instansi_id=instansi_id, pengguna=who, tabel="versi", kunci=f"{ke}/{new.nama}",
-                          aksi="tambah", sesudah=f"draf disalin dari {source.nama} {dari}"))
+        catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="versi", kunci=f"{ke}/{new.nomor}",
+                    sebelum=None, sesudah={"nama": new.nama, "status": "draf", "berlaku_bulan": 1,
+                                           "disalin_dari": f"{source.nama} {dari}"})
         return new
 
 
-def save_pagu(engine: Engine, *, versi_id: int, pagu: dict[str, int], oleh: Pengguna | None = None) -> int:
+def save_pagu(engine: Engine, *, versi_id: int, pagu: dict[str, int], pengguna: Pengguna | None = None,
+              oleh: str = "cli") -> int:
     """Set new pagu for sub-kegiatan of one version; kegiatan and programs become the sums of their children."""
-    who = _admin(oleh)
+    who = _nama(pengguna, oleh)
     with write_session(engine) as session:
-        versi = session.get(Versi, versi_id)
-        if versi is None or (oleh is not None and versi.instansi_id != oleh.instansi_id):
-            raise ValidationError(["Versi perjanjian tidak ada"])
+        versi = _versi(session, versi_id, pengguna, "ubah_pagu")
         rows = session.exec(select(Anggaran, Pagu).join(Pagu, Pagu.anggaran_id == Anggaran.id)
                             .where(Pagu.versi_id == versi_id)).all()
         by_kode = {a.kode: (a, p) for a, p in rows}
@@ -282,18 +322,21 @@ def save_pagu(engine: Engine, *, versi_id: int, pagu: dict[str, int], oleh: Peng
                 problems.append(f"{kode}: tidak ada di pohon anggaran versi ini")
             elif by_kode[kode][0].tingkat != "sub_kegiatan":
                 problems.append(f"{kode}: pagu diisi per sub kegiatan; kegiatan dan program dijumlahkan otomatis")
-            elif value < 0:
-                problems.append(f"{kode}: pagu tidak boleh negatif")
+            else:
+                try:
+                    cek_angka(Decimal(value), RUPIAH)
+                except (AngkaError, TypeError, ValueError) as e:
+                    problems.append(f"{kode}: pagu {e}")
         if problems:
             raise ValidationError(problems)
         changed = 0
         for kode, value in pagu.items():
             p = by_kode[kode][1]
             if p.pagu != value:
-                session.add(Jejak(instansi_id=versi.instansi_id, pengguna=who, tabel="pagu",
-                                  kunci=f"{versi.tahun}/{versi.nama}/{kode}", aksi="ubah", sebelum=str(p.pagu),
-                                  sesudah=str(value)))
-                p.pagu = value
+                catat_jejak(session, instansi_id=versi.instansi_id, oleh=who, tabel="pagu",
+                            kunci=f"{versi.tahun}/{versi.nomor}/{kode}", sebelum={"pagu": p.pagu},
+                            sesudah={"pagu": int(value)})
+                p.pagu = int(value)
                 session.add(p)
                 changed += 1
         by_id = {a.id: (a, p) for a, p in rows}

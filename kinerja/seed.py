@@ -8,7 +8,6 @@ while any problem remains.
 import csv
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import yaml
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from kinerja.angka import RUPIAH, AngkaError, parse_angka
 from kinerja.capaian import AGREGASI, JENIS, POLARITAS, SUMBER
 from kinerja.db import migrate, write_session
 from kinerja.models import (
@@ -92,20 +92,6 @@ def _read_csv(path: Path, required: list[str], problems: list[str]) -> list[dict
         return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
-def parse_decimal(text: str) -> Decimal | None:
-    """Parse '87.5' or '87,5' into a Decimal; None when empty; ValueError when not a number."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(f"'{text}' bukan angka") from None
-    if not value.is_finite():
-        raise ValueError(f"'{text}' bukan angka")
-    return value
-
-
 def _check_meta(path: Path, meta: Any, problems: list[str]) -> None:
     if not isinstance(meta, dict):
         problems.append(f"{path}: isi berkas bukan pemetaan YAML")
@@ -140,6 +126,15 @@ def _check_meta(path: Path, meta: Any, problems: list[str]) -> None:
         problems.append(f"{path}, versi: berlaku_bulan harus 1-12")
 
 
+def _pagu(text: str) -> int | None:
+    """Return a pagu cell as whole Rupiah, or None when it is empty or not a valid amount."""
+    try:
+        value = parse_angka(text, RUPIAH)
+    except AngkaError:
+        return None
+    return None if value is None else int(value)
+
+
 def _check_anggaran(path: Path, rows: list[dict[str, str]], units: set[str], problems: list[str]) -> None:
     by_kode: dict[str, dict[str, str]] = {}
     for n, row in enumerate(rows, start=2):
@@ -154,8 +149,11 @@ def _check_anggaran(path: Path, rows: list[dict[str, str]], units: set[str], pro
             problems.append(f"{where}: tingkat '{row['tingkat']}' tidak dikenal ({', '.join(TINGKAT)})")
         if row["unit"] not in units:
             problems.append(f"{where}: unit '{row['unit']}' tidak ada di pk.yaml")
-        if not row["pagu"].isdigit():
-            problems.append(f"{where}: pagu '{row['pagu']}' harus bilangan bulat Rupiah tanpa titik")
+        try:
+            if parse_angka(row["pagu"], RUPIAH) is None:
+                problems.append(f"{where}: pagu harus diisi")
+        except AngkaError as e:
+            problems.append(f"{where}: pagu {e}")
     for n, row in enumerate(rows, start=2):
         where = f"{path}, baris {n} (kode {row['kode']})"
         expected = INDUK_TINGKAT.get(row["tingkat"])
@@ -166,11 +164,12 @@ def _check_anggaran(path: Path, rows: list[dict[str, str]], units: set[str], pro
             problems.append(f"{where}: program tidak boleh punya induk")
         elif expected and (induk is None or induk["tingkat"] != expected):
             problems.append(f"{where}: induk {row['tingkat']} harus sebuah {expected}")
-        children = [c for c in rows if c["induk"] == row["kode"] and c["pagu"].isdigit()]
-        if children and row["pagu"].isdigit():
-            total = sum(int(c["pagu"]) for c in children)
-            if total != int(row["pagu"]):
-                pagu, anak = (f"{v:,}".replace(",", ".") for v in (int(row["pagu"]), total))
+        children = [c for c in rows if c["induk"] == row["kode"] and _pagu(c["pagu"]) is not None]
+        own = _pagu(row["pagu"])
+        if children and own is not None:
+            total = sum(_pagu(c["pagu"]) or 0 for c in children)
+            if total != own:
+                pagu, anak = (f"{v:,}".replace(",", ".") for v in (own, total))
                 problems.append(f"{where}: pagu {pagu} tidak sama dengan jumlah pagu anaknya {anak}")
 
 
@@ -196,7 +195,7 @@ def _check_indikator(
                 problems.append(f"{where}: {column} '{row[column]}' tidak dikenal ({', '.join(allowed)})")
         for column in ("target", "target_renstra", "tw1", "tw2", "tw3", "tw4"):
             try:
-                value = parse_decimal(row[column])
+                value = parse_angka(row[column])
             except ValueError as e:
                 problems.append(f"{where}: {column} {e}")
                 continue
@@ -317,7 +316,7 @@ def load_seed(session: Session, seed: SeedPK, status: str = "terbit") -> Instans
         session.add(node)
         session.flush()
         node_ids[row["kode"]] = node.id
-        session.add(Pagu(anggaran_id=node.id, versi_id=versi.id, pagu=int(row["pagu"])))
+        session.add(Pagu(anggaran_id=node.id, versi_id=versi.id, pagu=_pagu(row["pagu"]) or 0))
     node_units = {r["kode"]: r["unit"] for r in seed.anggaran}
     indikator_ids: dict[str, int] = {}
     for row in seed.indikator:
@@ -329,7 +328,7 @@ def load_seed(session: Session, seed: SeedPK, status: str = "terbit") -> Instans
             satuan=row["satuan"], polaritas=row["polaritas"], agregasi=row["agregasi"],
             jenis=row["jenis"], sumber=row["sumber"],
             anggaran_id=node_ids.get(row["anggaran_kode"]) if row["anggaran_kode"] else None,
-            unit_id=unit_ids[unit], target_renstra=parse_decimal(row["target_renstra"]),
+            unit_id=unit_ids[unit], target_renstra=parse_angka(row["target_renstra"]),
             nilai_khusus=row.get("nilai_khusus") or None,
             label_pembilang=row.get("label_pembilang", ""), label_penyebut=row.get("label_penyebut", ""),
         )
@@ -338,9 +337,9 @@ def load_seed(session: Session, seed: SeedPK, status: str = "terbit") -> Instans
         indikator_ids[row["kode"]] = ind.id
         session.add(
             Target(
-                indikator_id=ind.id, versi_id=versi.id, tahunan=parse_decimal(row["target"]),
-                tw1=parse_decimal(row["tw1"]), tw2=parse_decimal(row["tw2"]),
-                tw3=parse_decimal(row["tw3"]), tw4=parse_decimal(row["tw4"]),
+                indikator_id=ind.id, versi_id=versi.id, tahunan=parse_angka(row["target"]),
+                tw1=parse_angka(row["tw1"]), tw2=parse_angka(row["tw2"]),
+                tw3=parse_angka(row["tw3"]), tw4=parse_angka(row["tw4"]),
             )
         )
     perjanjian_ids: dict[str, int] = {}

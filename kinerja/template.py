@@ -18,11 +18,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, select
 
+from kinerja.angka import NILAI, AngkaError, parse_angka
 from kinerja.capaian import Bulanan
-from kinerja.format import format_angka, nama_bulan, parse_angka_id
+from kinerja.errors import ValidationError
+from kinerja.format import format_angka, nama_bulan
 from kinerja.models import Indikator, Instansi, Unit
 from kinerja.queries import Tahunan, load_tahunan
-from kinerja.realisasi import EntriRealisasi, ValidationError, check_entri, is_count
+from kinerja.realisasi import EntriRealisasi, check_entri, is_count
+from kinerja.wewenang import diisi_tangan
 
 HEADER = ["Kode", "Indikator", "Diisi", "Satuan"] + [nama_bulan(b) for b in range(1, 13)]
 HEADER_ROW = 6  # 1-based, as Excel shows it; the data rows follow
@@ -56,10 +59,6 @@ class LembarUnit:
     baris: list[BarisTemplat]
 
 
-def _enterable(ind: Indikator) -> bool:
-    return ind.sumber == "input" and not ind.nilai_khusus
-
-
 def list_lembar(session: Session, tahunan: Tahunan) -> dict[str, LembarUnit]:
     """Return, per unit kode, the rows of the sheet of every unit that enters indicators itself."""
     units = {u.id: u for u in session.exec(select(Unit).where(Unit.instansi_id == tahunan.instansi.id))}
@@ -67,7 +66,7 @@ def list_lembar(session: Session, tahunan: Tahunan) -> dict[str, LembarUnit]:
     seen: set[str] = set()
     for b in tahunan.baris:
         ind = b.indikator
-        if ind.kode in seen or not _enterable(ind):
+        if ind.kode in seen or not diisi_tangan(ind):
             continue
         seen.add(ind.kode)
         kinds = ["pembilang", "penyebut"] if ind.jenis == "rasio" else ["nilai"]
@@ -174,18 +173,10 @@ def _text(value: object) -> str:
 
 
 def _number(value: object) -> Decimal | None:
-    """Read a month cell: a number, or text typed the Indonesian way; raise ValueError when it is neither."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool | datetime | date | time):
-        raise ValueError(f"'{value}' bukan angka")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        # Excel stores binary floats: 0.1 + 0.2 arrives as 0.30000000000000004.
-        rounded = round(value, 9)
-        return Decimal(int(rounded)) if rounded.is_integer() else Decimal(str(rounded))
-    return parse_angka_id(str(value))
+    """Read a month cell with the one parser (a number cell, or text typed the Indonesian way)."""
+    if isinstance(value, datetime | date | time):
+        raise AngkaError(f"'{value}' bukan angka")
+    return parse_angka(value, NILAI)
 
 
 def parse_template(
@@ -290,7 +281,7 @@ def _foreign(where: str, n: int, kode: str, expected: LembarUnit, indikator: dic
     if ind.unit_id != expected.unit.id:
         return (f"{where} sel A{n}: indikator {kode} diisi oleh {units[ind.unit_id].nama}, bukan "
                 f"{expected.unit.nama}; jangan menempel baris dari lembar lain")
-    if not _enterable(ind):
+    if not diisi_tangan(ind):
         return f"{where} sel A{n}: indikator {kode} dihitung otomatis, tidak diisi"
     return None
 
@@ -317,12 +308,10 @@ def _read_rows(ws: Worksheet, expected: LembarUnit, stored: dict[str, dict[int, 
             where = f"Lembar {ws.title} sel {_cell(FIRST_MONTH_COL - 1 + bulan, n)}"
             try:
                 value = _number(ws.cell(n, FIRST_MONTH_COL - 1 + bulan).value)
-            except ValueError as e:
+            except AngkaError as e:
                 problems.append(f"{where}: {e}")
                 continue
-            if value is not None and value < 0:
-                problems.append(f"{where}: {format_angka(value, 0, 4)} tidak boleh negatif")
-            elif value is not None:
+            if value is not None:
                 values[(kode, diisi, bulan)] = value
     entries = []
     for ind in {b.indikator.kode: b.indikator for b in expected.baris}.values():

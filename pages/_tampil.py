@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from kinerja.errors import ValidationError
 from kinerja.format import ROMAWI, format_angka, format_persen, format_rupiah
-from kinerja.realisasi import ValidationError
 
 # One colour per kategori, on every page and chart.
 WARNA_KATEGORI = {

@@ -4,8 +4,8 @@ import streamlit as st
 
 from kinerja.auth import MIN_PASSWORD, count_users, create_user
 from kinerja.db import new_session
+from kinerja.errors import ValidationError
 from kinerja.queries import list_instansi
-from kinerja.realisasi import ValidationError
 from pages._ui import engine, sign_in
 
 if count_users(engine()) > 0:

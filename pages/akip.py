@@ -5,9 +5,9 @@ from decimal import Decimal
 import streamlit as st
 
 from kinerja.akip import KOMPONEN, check_komponen, compute_akip
+from kinerja.errors import ValidationError
 from kinerja.format import format_angka, nama_bulan
 from kinerja.penilaian import save_akip
-from kinerja.realisasi import ValidationError
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require
 

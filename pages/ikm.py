@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from kinerja.db import new_session
+from kinerja.errors import ValidationError
 from kinerja.format import format_angka, nama_bulan
 from kinerja.ikm import UNSUR, compute_ikm, compute_ikm_from_counts, sampel_minimum
 from kinerja.impor import parse_ikm_csv, parse_ikm_xlsx
 from kinerja.penilaian import list_survei, save_survei_ikm
-from kinerja.realisasi import ValidationError
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require
 

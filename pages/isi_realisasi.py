@@ -4,8 +4,9 @@ import streamlit as st
 
 from kinerja.db import new_session
 from kinerja.entri import entries_from_grid, grid_realisasi
+from kinerja.errors import ValidationError
 from kinerja.format import nama_bulan
-from kinerja.realisasi import ValidationError, save_realisasi
+from kinerja.realisasi import save_realisasi
 from kinerja.template import MIME, build_template, parse_template, preview_changes
 from pages._tampil import masalah, simpan_grid
 from pages._ui import engine, instansi, pilih_isian, require

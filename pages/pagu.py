@@ -31,6 +31,6 @@ after = st.data_editor(before, key=editor_key, hide_index=True, width="stretch",
                                       "pagu": "Pagu (Rp)"})
 simpan_grid(
     "Simpan pagu", "pagu", editor_key, lambda: tuple(parse_rupiah_grid(before, after)),
-    lambda pagu: save_pagu(engine(), versi_id=versi.id, pagu=pagu, oleh=user),
+    lambda pagu: save_pagu(engine(), versi_id=versi.id, pagu=pagu, pengguna=user),
     lambda n: f"{n} pagu sub kegiatan diubah; kegiatan dan program dijumlahkan ulang.",
 )

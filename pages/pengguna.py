@@ -4,8 +4,8 @@ import streamlit as st
 
 from kinerja.auth import MIN_PASSWORD, PERAN, PERAN_LABEL, create_user, list_users, reset_password, update_user
 from kinerja.db import new_session
+from kinerja.errors import ValidationError
 from kinerja.queries import list_units
-from kinerja.realisasi import ValidationError
 from pages._tampil import masalah
 from pages._ui import engine, instansi, require
 

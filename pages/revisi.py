@@ -6,10 +6,10 @@ import streamlit as st
 
 from kinerja.db import new_session
 from kinerja.dokumen_pk import build_pk_docx, load_isi_pk
+from kinerja.errors import ValidationError
 from kinerja.format import nama_bulan
 from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
 from kinerja.queries import NotFound, list_tahun, list_units, list_versi
-from kinerja.realisasi import ValidationError
 from kinerja.revisi import copy_tahun, create_perubahan, publish_versi
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_tahun, require
@@ -48,7 +48,7 @@ if draft:
     st.info(f"**{draft.nama}** masih draf: ubah target di menu **Target & rencana aksi**, lalu terbitkan.")
     if st.button(f"Terbitkan {draft.nama}", type="primary", key="revisi_terbit"):
         try:
-            publish_versi(engine(), versi_id=draft.id, oleh=user)
+            publish_versi(engine(), versi_id=draft.id, pengguna=user)
         except ValidationError as e:
             masalah(e.problems)
         else:
@@ -64,7 +64,7 @@ else:
         if st.form_submit_button("Buat draf dari versi terakhir"):
             try:
                 create_perubahan(engine(), instansi_id=office.id, tahun=tahun, nama=nama, tanggal=tanggal,
-                                 berlaku_bulan=bulan, oleh=user)
+                                 berlaku_bulan=bulan, pengguna=user)
             except ValidationError as e:
                 masalah(e.problems)
             else:
@@ -76,7 +76,7 @@ st.caption("Menyalin struktur tahun ini (unit, perjanjian, indikator, pengaturan
            "pagu) ke tahun berikutnya sebagai draf PK Awal, tanpa realisasi. Ubah target dan pagunya, lalu terbitkan.")
 if st.button(f"Salin {tahun} ke {tahun + 1}", key="revisi_salin", disabled=tahun + 1 in years_all):
     try:
-        copy_tahun(engine(), instansi_id=office.id, dari=tahun, ke=tahun + 1, tanggal=date(tahun + 1, 1, 2), oleh=user)
+        copy_tahun(engine(), instansi_id=office.id, dari=tahun, ke=tahun + 1, tanggal=date(tahun + 1, 1, 2), pengguna=user)
     except ValidationError as e:
         masalah(e.problems)
     else:
@@ -90,6 +90,6 @@ with st.expander("Perjanjian Kinerja dalam Excel (format folder data/)", icon=":
     berkas = st.file_uploader("Unggah PK (.xlsx)", type=["xlsx"], key="pk_xlsx_unggah")
     if berkas is not None and st.button("Impor sebagai draf", key="pk_xlsx_impor"):
         try:
-            st.success(import_pk_xlsx(engine(), berkas.getvalue(), berkas.name, oleh=user))
+            st.success(import_pk_xlsx(engine(), berkas.getvalue(), berkas.name, pengguna=user))
         except ValidationError as e:
             masalah(e.problems, "Berkas tidak dimuat:")

@@ -30,6 +30,6 @@ after = st.data_editor(
 )
 simpan_grid(
     "Simpan target", "target", editor_key, lambda: changes_from_target_grid(before, after),
-    lambda changes: save_targets(engine(), versi_id=versi.id, changes=changes, oleh=user),
+    lambda changes: save_targets(engine(), versi_id=versi.id, changes=changes, pengguna=user),
     lambda n: f"{n} target tersimpan.",
 )

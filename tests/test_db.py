@@ -70,7 +70,8 @@ def test_concurrent_writers_never_lose_each_others_writes(seeded, instansi_id):
     def operator(kode: str, months: list[int], base: int):
         def job() -> None:
             for bulan in months:  # one save per month: many small transactions interleaving
-                save_realisasi(seeded, instansi_id=instansi_id, tahun=2025, oleh=f"op-{kode}-{base}", entries=[
+                # Values far above the targets on purpose (distinct per writer): the operators confirmed them.
+                save_realisasi(seeded, instansi_id=instansi_id, tahun=2025, oleh=f"op-{kode}-{base}", yakin=True, entries=[
                     EntriRealisasi(kode=kode, bulan=bulan, nilai=D(base + bulan)),
                 ])
         for bulan in months:

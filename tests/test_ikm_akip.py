@@ -10,10 +10,10 @@ from sqlmodel import select
 
 from kinerja.akip import check_komponen, compute_akip, predikat_akip
 from kinerja.db import new_session
+from kinerja.errors import ValidationError
 from kinerja.ikm import compute_ikm, compute_ikm_from_counts, mutu_pelayanan, sampel_minimum
 from kinerja.models import Indikator, NilaiAKIP, Realisasi
 from kinerja.penilaian import save_akip
-from kinerja.realisasi import ValidationError
 
 D = Decimal
 

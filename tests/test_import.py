@@ -23,6 +23,7 @@ from typer.testing import CliRunner, Result
 
 from kinerja.cli import app
 from kinerja.db import create_db_engine, new_session
+from kinerja.errors import ValidationError
 from kinerja.format import format_angka, format_persen, format_rupiah, nama_bulan, nama_triwulan
 from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv
 from kinerja.models import (
@@ -35,7 +36,7 @@ from kinerja.models import (
 )
 from kinerja.penilaian import save_survei_ikm
 from kinerja.queries import get_instansi
-from kinerja.realisasi import ValidationError, save_realisasi, save_realisasi_anggaran
+from kinerja.realisasi import save_realisasi, save_realisasi_anggaran
 from tests.conftest import seeded_database
 
 ROOT = Path(__file__).resolve().parent.parent

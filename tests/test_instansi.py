@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 from kinerja.auth import create_user
 from kinerja.cli import app
 from kinerja.db import new_session
+from kinerja.errors import ValidationError
 from kinerja.queries import get_instansi, list_instansi, load_tahunan
-from kinerja.realisasi import EntriRealisasi, ValidationError, save_realisasi
+from kinerja.realisasi import EntriRealisasi, save_realisasi
 from kinerja.seed import init_database
 from tests.conftest import SEED_2025
 

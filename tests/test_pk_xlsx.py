@@ -9,10 +9,10 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from kinerja.db import new_session
+from kinerja.errors import ValidationError
 from kinerja.models import Indikator, Versi
 from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
 from kinerja.queries import list_baris, list_versi, versi_berlaku
-from kinerja.realisasi import ValidationError
 
 
 def _workbook(engine: Engine) -> openpyxl.Workbook:

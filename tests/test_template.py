@@ -17,9 +17,10 @@ from kinerja.auth import create_user
 from kinerja.capaian import Bulanan
 from kinerja.cli import app
 from kinerja.db import new_session
+from kinerja.errors import ValidationError
 from kinerja.models import Instansi, Jejak
 from kinerja.queries import get_instansi, list_units, load_realisasi
-from kinerja.realisasi import EntriRealisasi, ValidationError, save_realisasi
+from kinerja.realisasi import EntriRealisasi, save_realisasi
 from kinerja.template import build_template, parse_template, preview_changes
 
 TAHUN = 2025
