@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from kinerja.errors import ValidationError
+from kinerja.errors import PerluKonfirmasi, ValidationError
 from kinerja.format import ROMAWI, format_angka, format_persen, format_rupiah
 
 # One colour per kategori, on every page and chart.
@@ -65,16 +65,22 @@ def warna_persen(value: object) -> str:
 
 
 def masalah(problems: list[str], judul: str = "Tidak disimpan. Perbaiki dulu:") -> None:
-    """Show validation problems as one error box."""
-    st.error(judul + "\n" + "\n".join(f"- {p}" for p in problems))
+    """Show validation problems as one error box (plain text: problems quote what users typed)."""
+    st.error(judul + "\n" + "\n".join(f"- {teks_polos(p)}" for p in problems))
+
+
+def teks_polos(text: str) -> str:
+    """Escape the Markdown that could turn text a user typed into a link, an image, HTML, or emphasis."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|~$!" else c for c in text)
+
+
+def kunci_grid(prefix: str, dasar: str) -> str:
+    """Return the widget key of a grid: a new key after each save, so the browser's stale edits cannot return."""
+    return f"{dasar}_v{st.session_state.get(f'{prefix}_generasi', 0)}"
 
 
 def pesan_simpan(key: str, editor_key: str) -> None:
-    """Show the message a save of this grid left in session_state[key], until the grid is edited again.
-
-    A saved grid is reset, and the browser then reruns the page once more by itself: a message
-    shown for one run only would be gone before anyone could read it.
-    """
+    """Show the message a save of this grid left in session_state[key] until the user edits the grid again."""
     saved = st.session_state.get(key)
     if not saved or saved[0] != editor_key:
         return
@@ -100,27 +106,66 @@ def simpan_grid(
     prefix: str,
     editor_key: str,
     parse: Callable[[], tuple[Sequence[object], list[str]]],
-    save: Callable[[Sequence[object]], int],
+    save: Callable[[Sequence[object], bool], int],
     pesan: Callable[[int], str],
+    periksa: Callable[[Sequence[object]], list[str]] | None = None,
 ) -> None:
-    """Show a grid's Save button: read the edits, save all or nothing, keep the message through the rerun.
+    """Show a grid's Save button: read the edits, save all or nothing, and say what happened.
 
-    The button's key is `{prefix}_simpan`; `parse` returns the changes and the cells that could
-    not be read, `save` writes the changes (raising ValidationError) and returns how many changed.
+    The button's key is `{prefix}_simpan`. `parse` returns the changes and the cells that could
+    not be read; `periksa` (optional) returns every other problem of the changes without saving,
+    so that one click lists every problem at once; `save(changes, yakin)` writes (raising
+    ValidationError, or PerluKonfirmasi for values beyond a soft limit) and returns how many
+    changed. Values beyond a soft limit are listed with their reasons and saved only after the
+    "Ya, angka ini benar" button, exactly as they were listed.
     """
+    pending_key = f"{prefix}_konfirmasi"
+    pending = st.session_state.get(pending_key)
     if st.button(label, type="primary", key=f"{prefix}_simpan"):
+        st.session_state.pop(pending_key, None)
+        pending = None
         changes, problems = parse()
+        if periksa is not None and changes:
+            problems = problems + periksa(changes)
         if problems:
             masalah(problems)
         elif not changes:
             st.info("Tidak ada perubahan untuk disimpan.")
         else:
-            try:
-                n = save(changes)
-            except ValidationError as e:
-                masalah(e.problems)
-            else:
-                st.session_state.pop(editor_key, None)
-                st.session_state[f"{prefix}_pesan"] = (editor_key, pesan(n))
-                st.rerun()
+            _simpan(prefix, editor_key, changes, save, pesan, yakin=False)
+    if pending is not None and pending[0] == editor_key:
+        _konfirmasi(prefix, editor_key, pending[1], pending[2], parse, save, pesan)
     pesan_simpan(f"{prefix}_pesan", editor_key)
+
+
+def _simpan(prefix: str, editor_key: str, changes: Sequence[object], save: Callable[[Sequence[object], bool], int],
+            pesan: Callable[[int], str], yakin: bool) -> None:
+    try:
+        n = save(changes, yakin)
+    except PerluKonfirmasi as e:
+        st.session_state[f"{prefix}_konfirmasi"] = (editor_key, list(changes), e.problems)
+        st.rerun()
+    except ValidationError as e:
+        masalah(e.problems)
+    else:
+        st.session_state.pop(f"{prefix}_konfirmasi", None)
+        st.session_state[f"{prefix}_generasi"] = st.session_state.get(f"{prefix}_generasi", 0) + 1
+        st.session_state[f"{prefix}_pesan"] = (kunci_grid(prefix, editor_key.rsplit("_v", 1)[0]), pesan(n))
+        st.rerun()
+
+
+def _konfirmasi(prefix: str, editor_key: str, changes: list[object], alasan: list[str],
+                parse: Callable[[], tuple[Sequence[object], list[str]]],
+                save: Callable[[Sequence[object], bool], int], pesan: Callable[[int], str]) -> None:
+    """Ask whether the values beyond their soft limits are right; save exactly those changes on 'Ya'."""
+    if list(parse()[0]) != changes:  # the grid was edited since: ask again on the next Save
+        st.session_state.pop(f"{prefix}_konfirmasi", None)
+        return
+    st.warning("Angka berikut di luar batas wajar. Periksa lagi; simpan hanya bila angkanya memang benar:\n"
+               + "\n".join(f"- {teks_polos(a)}" for a in alasan))
+    ya, batal = st.columns([1, 4])
+    if ya.button("Ya, angka ini benar", type="primary", key=f"{prefix}_yakin"):
+        _simpan(prefix, editor_key, changes, save, pesan, yakin=True)
+    if batal.button("Batal, saya perbaiki dulu", key=f"{prefix}_batal"):
+        st.session_state.pop(f"{prefix}_konfirmasi", None)
+        st.rerun()

@@ -5,8 +5,8 @@ import streamlit as st
 from kinerja.db import new_session
 from kinerja.entri import entries_anggaran_from_grid, grid_anggaran
 from kinerja.format import format_rupiah, nama_bulan
-from kinerja.realisasi import save_realisasi_anggaran
-from pages._tampil import simpan_grid
+from kinerja.realisasi import periksa_realisasi_anggaran, save_realisasi_anggaran
+from pages._tampil import kunci_grid, simpan_grid
 from pages._ui import engine, instansi, pilih_isian, require
 
 user = require("admin", "operator")
@@ -23,7 +23,7 @@ if before.empty:
     st.stop()
 
 shown = before.assign(pagu=before["pagu"].map(format_rupiah), sebelumnya=before["sebelumnya"].map(format_rupiah))
-editor_key = f"grid_anggaran_{unit.id}_{tahun}_{bulan}"
+editor_key = kunci_grid("ang", f"grid_anggaran_{unit.id}_{tahun}_{bulan}")
 after = st.data_editor(
     shown, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
     disabled=["kode", "sub_kegiatan", "pagu", "sebelumnya"],
@@ -35,7 +35,9 @@ after = st.data_editor(
 )
 simpan_grid(
     "Simpan", "ang", editor_key, lambda: entries_anggaran_from_grid(before, after, bulan),
-    lambda entries: save_realisasi_anggaran(engine(), instansi_id=office.id, tahun=tahun, entries=entries,
-                                            pengguna=user),
+    lambda entries, _yakin: save_realisasi_anggaran(engine(), instansi_id=office.id, tahun=tahun, entries=entries,
+                                                    pengguna=user),
     lambda n: f"{n} isian anggaran {nama_bulan(bulan)} tersimpan.",
+    periksa=lambda entries: periksa_realisasi_anggaran(engine(), instansi_id=office.id, tahun=tahun,
+                                                       entries=entries, pengguna=user),
 )

@@ -6,9 +6,9 @@ from kinerja.db import new_session
 from kinerja.entri import entries_from_grid, grid_realisasi
 from kinerja.errors import ValidationError
 from kinerja.format import nama_bulan
-from kinerja.realisasi import save_realisasi
+from kinerja.realisasi import periksa_realisasi, save_realisasi
 from kinerja.template import MIME, build_template, parse_template, preview_changes
-from pages._tampil import masalah, simpan_grid
+from pages._tampil import kunci_grid, masalah, simpan_grid, teks_polos
 from pages._ui import engine, instansi, pilih_isian, require
 
 user = require("admin", "operator")
@@ -25,7 +25,7 @@ if before.empty:
     st.stop()
 
 locked = before["otomatis"] != ""
-editor_key = f"grid_realisasi_{unit.id}_{tahun}_{bulan}"
+editor_key = kunci_grid("isi", f"grid_realisasi_{unit.id}_{tahun}_{bulan}")
 after = st.data_editor(
     before, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
     disabled=["kode", "indikator", "satuan", "jenis", "otomatis"],
@@ -41,8 +41,11 @@ if locked.any():
 
 simpan_grid(
     "Simpan", "isi", editor_key, lambda: entries_from_grid(before, after, bulan),
-    lambda entries: save_realisasi(engine(), instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user),
+    lambda entries, yakin: save_realisasi(engine(), instansi_id=office.id, tahun=tahun, entries=entries,
+                                          pengguna=user, yakin=yakin),
     lambda n: f"{n} isian {nama_bulan(bulan)} tersimpan.",
+    periksa=lambda entries: periksa_realisasi(engine(), instansi_id=office.id, tahun=tahun, entries=entries,
+                                              pengguna=user)[0],
 )
 
 if not (before["otomatis"] == "").any():
@@ -76,13 +79,21 @@ if not changes:
     st.stop()
 st.dataframe(changes, hide_index=True, placeholder="–", width="stretch", column_config={
     "kode": "Kode", "indikator": "Indikator", "bulan": "Bulan", "lama": "Lama", "baru": "Baru"})
-if st.button(f"Simpan semua ({len(changes)} perubahan)", type="primary", key="isi_templat_simpan"):
+_, peringatan = periksa_realisasi(eng, instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user)
+yakin = False
+if peringatan:
+    st.warning("Angka berikut di luar batas wajar. Periksa lagi berkasnya; simpan hanya bila angkanya memang benar:\n"
+               + "\n".join(f"- {teks_polos(p)}" for p in peringatan))
+    yakin = st.checkbox("Ya, angka ini benar", key="isi_templat_yakin")
+if st.button(f"Simpan semua ({len(changes)} perubahan)", type="primary", key="isi_templat_simpan",
+             disabled=bool(peringatan) and not yakin):
     try:
-        n = save_realisasi(eng, instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user)
+        n = save_realisasi(eng, instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user, yakin=yakin)
     except ValidationError as e:
         masalah(e.problems)
     else:
         st.session_state["isi_templat_n"] = st.session_state.get("isi_templat_n", 0) + 1
-        st.session_state.pop(editor_key, None)
-        st.session_state["isi_pesan"] = (editor_key, f"{n} isian dari {berkas.name} tersimpan.")
+        st.session_state["isi_generasi"] = st.session_state.get("isi_generasi", 0) + 1
+        st.session_state["isi_pesan"] = (kunci_grid("isi", f"grid_realisasi_{unit.id}_{tahun}_{bulan}"),
+                                         f"{n} isian dari {berkas.name} tersimpan.")
         st.rerun()

@@ -76,7 +76,8 @@ st.caption("Menyalin struktur tahun ini (unit, perjanjian, indikator, pengaturan
            "pagu) ke tahun berikutnya sebagai draf PK Awal, tanpa realisasi. Ubah target dan pagunya, lalu terbitkan.")
 if st.button(f"Salin {tahun} ke {tahun + 1}", key="revisi_salin", disabled=tahun + 1 in years_all):
     try:
-        copy_tahun(engine(), instansi_id=office.id, dari=tahun, ke=tahun + 1, tanggal=date(tahun + 1, 1, 2), pengguna=user)
+        copy_tahun(engine(), instansi_id=office.id, dari=tahun, ke=tahun + 1, tanggal=date(tahun + 1, 1, 2),
+                   pengguna=user)
     except ValidationError as e:
         masalah(e.problems)
     else:

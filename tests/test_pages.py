@@ -202,8 +202,14 @@ def pick(at: AppTest, key: str, value: object) -> AppTest:
     return at.selectbox(key=key).set_value(value).run()
 
 
+def current_key(at: AppTest, base: str) -> str:
+    """Return the key of the grid shown now (a grid gets a new key, base + '_vN', after each save)."""
+    return next(d.key for d in at.data_editor if d.key == base or d.key.startswith(base + "_v"))
+
+
 def edit_grid(at: AppTest, key: str, edits: dict[str, dict[str, object]]) -> None:
     """Type into a data_editor: {kode: {column: value}} for the rows with that kode."""
+    key = current_key(at, key)
     rows = list(at.data_editor(key=key).value["kode"])
     at.session_state[key] = {"edited_rows": {rows.index(kode): cells for kode, cells in edits.items()},
                              "added_rows": [], "deleted_rows": []}
@@ -395,7 +401,7 @@ def test_a_saved_realisasi_reaches_the_database_and_the_pimpinans_pages(db: Engi
     assert saved["IK-6.1.1"][3].nilai == Decimal(2) and saved["IK-6.1.1"][3].keterangan == "Renja dan RKA"
     assert (saved["IK-6.1"][3].pembilang, saved["IK-6.1"][3].penyebut) == (Decimal(3), Decimal(4))
     assert set(saved) == {"IK-6.1.1", "IK-6.1"}
-    grid = at.data_editor(key=grid_key(akun.operator)).value.set_index("kode")
+    grid = at.data_editor(key=current_key(at, grid_key(akun.operator))).value.set_index("kode")
     assert grid.loc["IK-6.1.1", "nilai"] == "2"  # the grid now shows what is stored
 
     unit_page = pick(open_app(akun.pimpinan, "pages/unit.py"), "unit_pilih", "PERENCANAAN")
@@ -441,7 +447,7 @@ def test_an_invalid_realisasi_names_the_indicator_and_saves_nothing(
 
 def test_an_operator_cannot_add_another_units_indicator_to_the_grid(db: Engine, akun: Akun) -> None:
     at = open_grid(akun.operator)
-    key = grid_key(akun.operator)
+    key = current_key(at, grid_key(akun.operator))
     at.session_state[key] = {"edited_rows": {}, "deleted_rows": [],
                              "added_rows": [{"kode": "IK-2.1.1", "nilai": "4"}]}
     at.button(key="isi_simpan").click().run()
@@ -492,7 +498,7 @@ def test_the_saved_message_stays_until_the_grid_is_edited_again(
     at = open_app(akun[peran], page)
     if bulan_key:
         pick(at, bulan_key, 3)
-    key = next(d.key for d in at.data_editor if d.key.startswith(f"grid_{kind}_"))
+    key = next(d.key for d in at.data_editor if d.key.startswith(f"grid_{kind}_")).rsplit("_v", 1)[0]
     edit_grid(at, key, edits)
     at.button(key=button).click().run()
     assert [s.value for s in at.success] == [pesan]
