@@ -8,13 +8,16 @@ not at all, and the caller reads the old values under the same lock as it writes
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timezone
+from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from kinerja.models import Jejak
+from kinerja.format import format_angka, nama_bulan
+from kinerja.models import Anggaran, Indikator, Instansi, Jejak
 
 TAMBAH, UBAH, HAPUS = "tambah", "ubah", "hapus"
 
@@ -62,3 +65,105 @@ def _json_value(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
+
+
+TABEL_LABEL = {
+    "realisasi": "Realisasi", "realisasi_anggaran": "Realisasi anggaran", "target": "Target & rencana aksi",
+    "pagu": "Pagu", "versi": "Versi perjanjian", "pengguna": "Pengguna", "survei_ikm": "Survei IKM",
+    "nilai_akip": "Nilai AKIP",
+}
+
+
+@dataclass(frozen=True)
+class BarisRiwayat:
+    """One audit row as the Riwayat perubahan screen and the CSV export show it."""
+
+    waktu: str
+    pengguna: str
+    data: str
+    item: str
+    aksi: str
+    sebelum: str
+    sesudah: str
+    alasan: str
+
+
+def list_riwayat(
+    session: Session, instansi: Instansi, tabel: str | None = None, limit: int = 500
+) -> list[BarisRiwayat]:
+    """Return the office's latest audit rows, newest first, in local time with readable items and values."""
+    query = select(Jejak).where(Jejak.instansi_id == instansi.id)
+    if tabel:
+        query = query.where(Jejak.tabel == tabel)
+    rows = session.exec(query.order_by(Jejak.waktu.desc(), Jejak.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
+    names = _names(session, instansi.id)
+    zona = _zona(instansi.zona_waktu)
+    return [
+        BarisRiwayat(
+            waktu=_lokal(r.waktu, zona), pengguna=r.pengguna, data=TABEL_LABEL.get(r.tabel, r.tabel),
+            item=describe_kunci(r.tabel, r.kunci, names), aksi=r.aksi, sebelum=ringkas_nilai(r.sebelum),
+            sesudah=ringkas_nilai(r.sesudah), alasan=r.alasan,
+        )
+        for r in rows
+    ]
+
+
+def describe_kunci(tabel: str, kunci: str, names: Mapping[str, str]) -> str:
+    """Turn a stored key ('IK-6.1.1/3', '2025/1/6.1.1') into words: the item's name and its month or version."""
+    parts = kunci.split("/")
+    if tabel in ("realisasi", "realisasi_anggaran") and len(parts) == 2 and parts[1].isdigit():
+        kode, bulan = parts[0], int(parts[1])
+        month = nama_bulan(bulan) if 1 <= bulan <= 12 else f"bulan {bulan}"
+        return f"{kode} {names.get(kode, '')}".strip() + f" — {month}"
+    if tabel in ("target", "pagu") and len(parts) == 3:
+        return f"{parts[2]} {names.get(parts[2], '')}".strip() + f" — tahun {parts[0]}, versi {parts[1]}"
+    if tabel == "versi" and len(parts) == 2:
+        return f"Tahun {parts[0]}, versi {parts[1]}"
+    if tabel == "survei_ikm" and len(parts) == 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return f"{nama_bulan(int(parts[1]))} {parts[0]}"
+    if tabel == "nilai_akip":
+        return f"Tahun {kunci}"
+    return kunci
+
+
+def ringkas_nilai(text: str) -> str:
+    """Return stored values as 'nilai: 12,5, keterangan: ...' (numbers the Indonesian way)."""
+    data = baca_nilai(text)
+    if not data:
+        return ""
+    return ", ".join(f"{k}: {_angka(v)}" for k, v in data.items() if v not in (None, ""))
+
+
+def _angka(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return str(value)
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return format_angka(number, 0, 4) if number.is_finite() else str(value)
+
+
+def _names(session: Session, instansi_id: int) -> dict[str, str]:
+    """Return the name of every indicator and budget node of the office, by kode (newest year wins)."""
+    names: dict[str, str] = {}
+    for kode, nama in session.exec(select(Anggaran.kode, Anggaran.nama).where(Anggaran.instansi_id == instansi_id)
+                                   .order_by(Anggaran.tahun)):
+        names[kode] = nama
+    for kode, nama in session.exec(select(Indikator.kode, Indikator.nama).where(Indikator.instansi_id == instansi_id)
+                                   .order_by(Indikator.tahun)):
+        names[kode] = nama
+    return names
+
+
+def _zona(name: str) -> ZoneInfo | timezone:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def _lokal(waktu: datetime, zona: ZoneInfo | timezone) -> str:
+    aware = waktu if waktu.tzinfo else waktu.replace(tzinfo=UTC)
+    local = aware.astimezone(zona)
+    return f"{local:%d-%m-%Y %H:%M} {local.tzname()}"

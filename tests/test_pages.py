@@ -32,6 +32,7 @@ from kinerja.queries import (
     versi_berlaku,
 )
 from kinerja.realisasi import EntriRealisasi, save_realisasi
+from kinerja.revisi import save_pagu
 from kinerja.seed import init_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -655,10 +656,24 @@ def test_audit_trail_shows_who_changed_what(db: Engine, akun: Akun) -> None:
     at = open_app(akun.admin, "pages/riwayat.py")
     table = at.dataframe[0].value
     assert list(table["Pengguna"][:2]) == ["operator.satu", "operator.satu"]
-    assert list(table["Kunci"][:2]) == ["IK-6.1.1/3", "IK-6.1.1/3"]
+    item = "IK-6.1.1 Jumlah dokumen perencanaan perangkat daerah yang disusun — Maret"
+    assert list(table["Item"][:2]) == [item, item]
     assert list(table["Aksi"][:2]) == ["ubah", "tambah"]
     assert table["Sebelum"][0] == "nilai: 1" and table["Sesudah"][0] == "nilai: 2"
+    assert table["Waktu"][0].endswith(" WITA")  # the office's local time, not UTC
     assert "riwayat" not in " ".join(offered_pages(open_app(akun.pimpinan)))
+
+
+def test_audit_trail_opens_after_a_pagu_change(db: Engine, akun: Akun) -> None:
+    """A pagu change once wrote a bare number that crashed the Riwayat page; now it reads as old -> new."""
+    with new_session(db) as session:
+        versi = versi_berlaku(session, get_instansi(session).id, TAHUN)
+    save_pagu(db, versi_id=versi.id, pagu={"6.1.1": 15_000_000}, pengguna=akun.admin)
+    at = open_app(akun.admin, "pages/riwayat.py")
+    assert not at.exception
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["Data"], row["Sebelum"], row["Sesudah"]) == ("Pagu", "pagu: 15.409.900", "pagu: 15.000.000")
+    assert row["Item"] == f"6.1.1 Penyusunan Dokumen Perencanaan Perangkat Daerah — tahun {TAHUN}, versi 1"
 
 
 def test_demo_banner_shows_before_sign_in_too(demo_db: Engine) -> None:
