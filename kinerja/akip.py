@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kinerja.angka import AngkaError, Jenis, cek_angka
+from kinerja.angka import AngkaError, Jenis, cek_angka, parse_angka
 from kinerja.format import format_angka
 
 # (component, weight): the most each component can score.
@@ -49,6 +49,19 @@ def check_komponen(nilai: dict[str, Decimal | None]) -> list[str]:
         if value > bobot:
             problems.append(f"{label}: paling tinggi {bobot} (bobot komponen ini), bukan {format_angka(value)}")
     return problems
+
+
+def baca_komponen(teks: dict[str, str]) -> tuple[dict[str, Decimal | None], list[str]]:
+    """Read the four components as typed ('22,61') with the one parser; return the values and what is not a number."""
+    nilai: dict[str, Decimal | None] = {}
+    problems = []
+    for key, label, _ in KOMPONEN:
+        try:
+            nilai[key] = parse_angka(teks.get(key, ""), SKOR)
+        except AngkaError as e:
+            nilai[key] = None
+            problems.append(f"{label}: {e}")
+    return nilai, problems
 
 
 def predikat_akip(total: Decimal) -> tuple[str, str]:

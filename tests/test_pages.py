@@ -155,9 +155,9 @@ def add_users(engine: Engine, unit: str = "PERENCANAAN") -> Akun:
     admin = create_user(engine, instansi_id=instansi_id, username="meri", nama="Meri", password=PASSWORD,
                         peran="admin")
     pimpinan = create_user(engine, instansi_id=instansi_id, username="darmawati", nama="Darmawati",
-                           password=PASSWORD, peran="pimpinan", oleh=admin)
+                           password=PASSWORD, peran="pimpinan", pengguna=admin)
     operator = create_user(engine, instansi_id=instansi_id, username="operator.satu", nama="Operator Satu",
-                           password=PASSWORD, peran="operator", unit_id=unit_id, oleh=admin)
+                           password=PASSWORD, peran="operator", unit_id=unit_id, pengguna=admin)
     return Akun(admin=admin, pimpinan=pimpinan, operator=operator)
 
 
@@ -170,7 +170,7 @@ def open_app(user: Pengguna | None = None, page: str | None = None) -> AppTest:
     """Run dashboard.py as `user` (signed out when None), then switch to `page` if given."""
     at = AppTest.from_file(str(DASHBOARD), default_timeout=30)
     if user is not None:
-        at.session_state["user_id"] = user.id
+        at.session_state["sesi"] = auth.create_session(get_engine(), user.id)  # as the sign-in cookie would
     at.run()
     if page is not None:
         at.switch_page(page).run()
@@ -276,12 +276,13 @@ def test_every_page_renders_for_every_role_that_may_see_it(
 def test_a_demoted_admin_loses_the_admin_pages_on_the_next_click(db: Engine) -> None:
     akun = add_users(db)
     kedua = create_user(db, instansi_id=akun.admin.instansi_id, username="admin.dua", nama="Admin Dua",
-                        password=PASSWORD, peran="admin", oleh=akun.admin)
+                        password=PASSWORD, peran="admin", pengguna=akun.admin)
     at = open_app(kedua, "pages/pengguna.py")
     assert titles(at) == ["Pengguna"]
-    update_user(db, user_id=kedua.id, peran="pimpinan", unit_id=None, aktif=True, nama=kedua.nama, oleh=akun.admin)
+    update_user(db, user_id=kedua.id, peran="pimpinan", unit_id=None, aktif=True, nama=kedua.nama,
+                pengguna=akun.admin)
     at.run()
-    assert titles(at) == [FIRST_TITLE["pimpinan"]]
+    assert titles(at) == ["Masuk ke Kinerja"]  # a role change ends every session of that user
     assert "pages/pengguna.py" not in offered_pages(at)
 
 
@@ -289,7 +290,7 @@ def test_a_deactivated_user_is_signed_out_on_the_next_click(db: Engine, akun: Ak
     at = open_app(akun.operator)
     assert titles(at) == [FIRST_TITLE["operator"]]
     update_user(db, user_id=akun.operator.id, peran="operator", unit_id=akun.operator.unit_id, aktif=False,
-                nama=akun.operator.nama, oleh=akun.admin)
+                nama=akun.operator.nama, pengguna=akun.admin)
     at.run()
     assert titles(at) == ["Masuk ke Kinerja"]
     assert "user_id" not in at.session_state
@@ -552,7 +553,7 @@ def test_the_akip_page_computes_the_predikat_and_saves_the_score(
     at = open_app(akun.admin, "pages/akip.py")
     assert not at.metric
     for key, value in zip(("perencanaan", "pengukuran", "pelaporan", "evaluasi"), komponen, strict=True):
-        at.number_input(key=f"akip_{key}").set_value(value)
+        at.text_input(key=f"akip_{key}").set_value(str(value).replace(".", ","))
     at.run()
     shown = {m.label: m.value for m in at.metric}
     assert shown == {"Nilai AKIP": nilai, "Predikat": predikat}
@@ -562,6 +563,25 @@ def test_the_akip_page_computes_the_predikat_and_saves_the_score(
     assert realisasi(db)["IK-AKIP"][12].nilai == Decimal(nilai.replace(",", "."))
     with new_session(db) as session:
         assert session.exec(select(NilaiAKIP)).one().evaluasi == Decimal(str(komponen[3]))
+
+
+@pytest.mark.parametrize(("key", "typed", "pesan"), [
+    ("perencanaan", "31", "Perencanaan Kinerja: paling tinggi 30 (bobot komponen ini), bukan 31"),
+    ("pelaporan", "abc", "Pelaporan Kinerja: 'abc' bukan angka"),
+    ("evaluasi", "1e9", "Evaluasi Akuntabilitas Kinerja Internal: '1e9': tulis angka biasa, tanpa notasi e"),
+    ("pengukuran", "20,555", "Pengukuran Kinerja: '20,555' paling banyak 2 angka di belakang koma (20,555)"),
+])
+def test_an_akip_component_that_is_wrong_is_named_and_nothing_is_saved(
+    db: Engine, akun: Akun, key: str, typed: str, pesan: str
+) -> None:
+    at = open_app(akun.admin, "pages/akip.py")
+    for k, value in {"perencanaan": "25", "pengukuran": "25", "pelaporan": "12", "evaluasi": "20"}.items():
+        at.text_input(key=f"akip_{k}").set_value(typed if k == key else value)
+    at.button(key="akip_simpan").click().run()
+    assert pesan in errors(at)
+    assert "harus diisi" not in errors(at)
+    assert not at.metric and not at.success
+    assert "IK-AKIP" not in realisasi(db)
 
 
 def test_the_ikm_page_computes_the_ikm_from_typed_counts_and_saves_it(db: Engine, akun: Akun) -> None:
