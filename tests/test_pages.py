@@ -447,6 +447,69 @@ def test_an_invalid_realisasi_names_the_indicator_and_saves_nothing(
     assert realisasi(db) == {}
 
 
+def test_one_save_lists_every_problem_at_once(db: Engine, akun: Akun) -> None:
+    """'abc' used to hide the '-3' of another row, and a refused row hid the problems of the valid-looking ones."""
+    at = open_grid(akun.operator)
+    edit_grid(at, grid_key(akun.operator), {
+        "IK-6.1.1": {"nilai": "abc"},
+        "IK-6.1.2": {"nilai": "-3"},
+        "IK-6.1": {"pembilang": "5", "penyebut": "3"},
+        "IK-6.1.3": {"keterangan": "sudah dikirim"},
+    })
+    at.button(key="isi_simpan").click().run()
+    shown = errors(at)
+    assert "IK-6.1.1 Jumlah dokumen perencanaan perangkat daerah yang disusun: nilai 'abc' bukan angka" in shown
+    assert "IK-6.1.2" in shown and "tidak boleh negatif (-3)" in shown
+    assert "IK-6.1 Persentase Ketercapaian Target Kinerja Perangkat Daerah (Maret): pembilang (5) lebih besar" in shown
+    assert "keterangan diisi tanpa nilai" in shown  # a keterangan alone is refused, not dropped silently
+    assert realisasi(db) == {}
+
+
+def test_a_budget_save_lists_a_negative_cell_and_an_amount_over_the_pagu_together(db: Engine, akun: Akun) -> None:
+    at = open_grid(akun.operator, "pages/isi_anggaran.py", "ang_bulan")
+    edit_grid(at, grid_key(akun.operator, "anggaran"), {
+        "6.1.1": {"realisasi": str(pagu(db, "6.1.1") + 1)},
+        "6.1.2": {"realisasi": "-500"},
+    })
+    at.button(key="ang_simpan").click().run()
+    assert "melebihi pagu" in errors(at) and "tidak boleh negatif (-500)" in errors(at)
+    assert realisasi_anggaran(db) == {}
+
+
+def test_a_value_beyond_the_soft_limit_is_saved_only_after_ya_angka_ini_benar(db: Engine, akun: Akun) -> None:
+    """1.250.000 Dokumen for a target of 3 a year: named with its reason, saved only when confirmed."""
+    at = open_grid(akun.operator)
+    edit_grid(at, grid_key(akun.operator), {"IK-6.1.1": {"nilai": "1.250.000"}, "IK-6.1.4": {"nilai": "1"}})
+    at.button(key="isi_simpan").click().run()
+    warning = "\n".join(w.value for w in at.warning)
+    assert ("IK-6.1.1 Jumlah dokumen perencanaan perangkat daerah yang disusun (Maret): 1.250.000 Dokumen: "
+            "nilai satu bulan melebihi target setahun (3 Dokumen)") in warning
+    assert "IK-6.1.4" not in warning  # a plausible value is not questioned
+    assert realisasi(db) == {} and not at.success
+    at.button(key="isi_yakin").click().run()
+    assert [s.value for s in at.success] == ["2 isian Maret tersimpan."]
+    assert realisasi(db)["IK-6.1.1"][3].nilai == Decimal(1_250_000)
+
+
+def test_a_soft_limit_warning_can_be_declined(db: Engine, akun: Akun) -> None:
+    at = open_grid(akun.operator)
+    edit_grid(at, grid_key(akun.operator), {"IK-6.1.1": {"nilai": "40"}})
+    at.button(key="isi_simpan").click().run()
+    assert at.warning
+    at.button(key="isi_batal").click().run()
+    assert not at.warning and realisasi(db) == {}
+
+
+def test_a_changed_grid_after_a_warning_is_checked_again_not_saved(db: Engine, akun: Akun) -> None:
+    at = open_grid(akun.operator)
+    edit_grid(at, grid_key(akun.operator), {"IK-6.1.1": {"nilai": "40"}})
+    at.button(key="isi_simpan").click().run()
+    edit_grid(at, grid_key(akun.operator), {"IK-6.1.1": {"nilai": "400"}})
+    at.run()
+    assert not any(b.key == "isi_yakin" for b in at.button)  # the confirmation was for 40, not 400
+    assert realisasi(db) == {}
+
+
 def test_an_operator_cannot_add_another_units_indicator_to_the_grid(db: Engine, akun: Akun) -> None:
     at = open_grid(akun.operator)
     key = current_key(at, grid_key(akun.operator))
