@@ -10,6 +10,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from kinerja.db import new_session
@@ -137,8 +139,8 @@ def test_every_row_holds_json_objects(seeded, instansi_id):
     save_pagu(seeded, versi_id=versi_id(seeded, instansi_id), pagu={"6.1.1": 15_000_000})
     save_realisasi(seeded, instansi_id=instansi_id, tahun=TAHUN, entries=[EntriRealisasi("IK-6.1.1", 1, nilai=D(1))])
     for row in rows(seeded):
-        for text in (row.sebelum, row.sesudah):
-            assert text == "" or isinstance(baca_nilai(text), dict)
+        for stored in (row.sebelum, row.sesudah):
+            assert stored == "" or isinstance(baca_nilai(stored), dict)
 
 
 def test_eight_writers_on_one_cell_leave_an_unbroken_chain_of_old_and_new(seeded, instansi_id):
@@ -196,3 +198,15 @@ def test_riwayat_shows_local_time_of_the_office(seeded, instansi_id):
     wita = utc.astimezone(ZoneInfo("Asia/Makassar"))  # UTC+8, no daylight saving
     assert wita.utcoffset().total_seconds() == 8 * 3600
     assert shown.waktu == f"{wita:%d-%m-%Y %H:%M} WITA"
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE jejak SET sesudah = '{\"nilai\": \"99\"}'",
+    "DELETE FROM jejak",
+])
+def test_the_database_itself_refuses_to_change_or_remove_the_trail(seeded, instansi_id, statement):
+    save_realisasi(seeded, instansi_id=instansi_id, tahun=TAHUN, entries=[EntriRealisasi("IK-6.1.1", 1, nilai=D(1))])
+    before = [(r.id, r.sebelum, r.sesudah) for r in rows(seeded)]
+    with pytest.raises(DBAPIError, match="hanya dapat ditambah"), seeded.begin() as conn:
+        conn.execute(text(statement))
+    assert [(r.id, r.sebelum, r.sesudah) for r in rows(seeded)] == before
