@@ -42,6 +42,7 @@ class Instansi(SQLModel, table=True):
     tempat: str = ""  # where agreements are signed, e.g. "LUWU TIMUR"
     demo: bool = False  # filled by `kinerja demo`: the app shows a DEMO banner
     zona_waktu: str = "Asia/Makassar"  # IANA name; times on screens and in exports are shown in it (WITA)
+    hari_batas_isian: int | None = 10  # a month's figures are due by this day of the next month; None = no deadline
     batas_cek_capaian: Decimal = Field(default=Decimal(200), max_digits=DIGITS, decimal_places=DECIMALS)
 
 
@@ -54,6 +55,10 @@ class Unit(SQLModel, table=True):
     jenis: str  # pimpinan | sekretariat | seksi | subbag
     induk_id: int | None = Field(default=None, foreign_key="unit.id")
     urutan: int = 0
+    # Who checks this unit's months (verifikasi) and who approves them (pengesahan): the users of these
+    # units. None = the defaults of kinerja.verifikasi (the sekretariat, and the pimpinan unit).
+    verifikator_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    pengesah_unit_id: int | None = Field(default=None, foreign_key="unit.id")
 
 
 class Pejabat(SQLModel, table=True):
@@ -307,3 +312,76 @@ class Jejak(SQLModel, table=True):
     sebelum: str = _text()  # JSON object (kinerja.jejak), "" when the row did not exist
     sesudah: str = _text()  # JSON object, "" when the row was removed
     alasan: str = _text()
+
+
+class StatusBulan(SQLModel, table=True):
+    """How far one unit's figures of one month got: draf, diajukan, diverifikasi, disahkan, or dikembalikan."""
+
+    __tablename__ = "status_bulan"
+    __table_args__ = (UniqueConstraint("unit_id", "tahun", "bulan"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    tahun: int
+    bulan: int
+    status: str = "draf"
+    catatan: str = _text()  # the note of the last return, or the reason of the last reopening
+    diubah_oleh: str = ""
+    diubah_pada: datetime = Field(default_factory=now_utc)
+
+
+class Tanggapan(SQLModel, table=True):
+    """One message of the thread on an indicator-month: the superior's response, the operator's answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    indikator_id: int = Field(foreign_key="indikator.id", index=True)
+    bulan: int
+    pengguna_id: int | None = Field(default=None, foreign_key="pengguna.id")
+    oleh: str = ""
+    isi: str = _text()
+    waktu: datetime = Field(default_factory=now_utc)
+
+
+class BatasIsian(SQLModel, table=True):
+    """The deadline of one month's figures for the office, when it differs from Instansi.hari_batas_isian."""
+
+    __tablename__ = "batas_isian"
+    __table_args__ = (UniqueConstraint("instansi_id", "tahun", "bulan"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    tahun: int
+    bulan: int
+    batas: date
+
+
+class BukaIsian(SQLModel, table=True):
+    """A month opened again for one unit after its deadline, until a date, for a recorded reason."""
+
+    __tablename__ = "buka_isian"
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    tahun: int
+    bulan: int
+    sampai: datetime
+    alasan: str = _text()
+    oleh: str = ""
+    dibuat_pada: datetime = Field(default_factory=now_utc)
+
+
+class Bukti(SQLModel, table=True):
+    """An evidence file (bukti dukung) of a unit-month or an indicator-month; never overwritten."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    tahun: int
+    bulan: int
+    indikator_id: int | None = Field(default=None, foreign_key="indikator.id", index=True)
+    nama_asli: str = _text()  # the name it was uploaded with, metadata only
+    nama_berkas: str = Field(unique=True, max_length=80)  # the generated name it is stored under
+    jenis: str  # the MIME type read from the content
+    ukuran: int = Field(sa_type=BigInteger)
+    sha256: str = Field(max_length=64)
+    diganti_oleh_id: int | None = Field(default=None, foreign_key="bukti.id")  # a newer file replaced it
+    diunggah_oleh: str = ""
+    diunggah_pada: datetime = Field(default_factory=now_utc)
