@@ -42,7 +42,7 @@ class Instansi(SQLModel, table=True):
     tempat: str = ""  # where agreements are signed, e.g. "LUWU TIMUR"
     demo: bool = False  # filled by `kinerja demo`: the app shows a DEMO banner
     zona_waktu: str = "Asia/Makassar"  # IANA name; times on screens and in exports are shown in it (WITA)
-    hari_batas_isian: int | None = 10  # a month's figures are due by this day of the next month; None = no deadline
+    hari_batas_isian: int | None = None  # figures are due by this day of the next month; None = no deadline set
     batas_cek_capaian: Decimal = Field(default=Decimal(200), max_digits=DIGITS, decimal_places=DECIMALS)
 
 

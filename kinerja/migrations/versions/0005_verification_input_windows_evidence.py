@@ -112,7 +112,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_tanggapan_indikator_id'), ['indikator_id'], unique=False)
 
     with op.batch_alter_table('instansi', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('hari_batas_isian', sa.Integer(), nullable=True, server_default='10'))
+        batch_op.add_column(sa.Column('hari_batas_isian', sa.Integer(), nullable=True))
 
     with op.batch_alter_table('unit', schema=None) as batch_op:
         batch_op.add_column(sa.Column('verifikator_unit_id', sa.Integer(), nullable=True))
