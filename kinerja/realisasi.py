@@ -23,6 +23,7 @@ from kinerja.jejak import catat_jejak
 from kinerja.models import Anggaran, Indikator, Pengguna, Realisasi, RealisasiAnggaran, Target, now_utc
 from kinerja.queries import NotFound, list_anggaran, versi_berlaku
 from kinerja.teks import cek_teks
+from kinerja.verifikasi import periksa_terkunci
 from kinerja.wewenang import periksa_wewenang
 
 # Satuan whose values are not counts: they may have decimals.
@@ -205,11 +206,23 @@ def _periksa_realisasi(session: Session, instansi_id: int, tahun: int, entries: 
     problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
     peringatan: list[str] = []
     if not problems:
+        problems = periksa_terkunci(session, _berubah(session, entries, indikator), tahun)
+    if not problems:
         ids = {indikator[e.kode].id for e in entries}
         targets = _targets(session, instansi_id, tahun, ids, {e.bulan for e in entries})
         peringatan = [p for e in entries for p in peringatan_entri(
             e, indikator[e.kode], targets.get((indikator[e.kode].id, e.bulan)))]
     return _Periksa(indikator, problems, peringatan)
+
+
+def _berubah(session: Session, entries: Sequence[EntriRealisasi], indikator: dict[str, Indikator]
+             ) -> set[tuple[int, int]]:
+    """Return the (unit_id, bulan) pairs a batch would change (removing an empty month changes nothing)."""
+    ids = {indikator[e.kode].id for e in entries}
+    stored = {(r.indikator_id, r.bulan) for r in session.exec(
+        select(Realisasi).where(Realisasi.indikator_id.in_(ids)))}  # type: ignore[union-attr]
+    return {(indikator[e.kode].unit_id, e.bulan) for e in entries
+            if not e.hapus or (indikator[e.kode].id, e.bulan) in stored}
 
 
 def periksa_realisasi(
@@ -396,6 +409,8 @@ def _periksa_anggaran(session: Session, instansi_id: int, tahun: int, entries: S
                                 unit_ids={nodes[e.kode].unit_id for e in entries if e.kode in nodes})
     problems += [p for e in entries for p in check_entri_anggaran(e, nodes.get(e.kode))]
     problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
+    if not problems:
+        problems = periksa_terkunci(session, {(nodes[e.kode].unit_id, e.bulan) for e in entries}, tahun)
     return nodes, problems
 
 

@@ -26,6 +26,8 @@ AKSI: dict[str, tuple[frozenset[str], str]] = {
     "ubah_pagu": (frozenset({ADMIN}), "mengubah pagu anggaran"),
     "kelola_versi": (frozenset({ADMIN}), "mengubah versi dan tahun perjanjian kinerja"),
     "simpan_penilaian": (frozenset({ADMIN}), "menyimpan IKM dan nilai AKIP"),
+    "atur_isian": (frozenset({ADMIN}), "mengatur batas waktu isian dan membuka kembali bulan yang terkunci"),
+    "lihat": (frozenset({ADMIN, PIMPINAN, OPERATOR}), "melihat data instansi ini"),
 }
 # Actions an operator may take for their own unit only.
 UNIT_SENDIRI = frozenset({"isi_realisasi", "isi_anggaran"})

@@ -1,0 +1,237 @@
+"""Tiered verification (draf -> diajukan -> diverifikasi -> disahkan, or dikembalikan) and input windows.
+
+Every step x role, allowed and refused; returning needs a note; reopening needs a reason and is in the
+trail; a locked or closed month refuses every write path. Runs on SQLite and PostgreSQL.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from kinerja.db import new_session, write_session
+from kinerja.errors import ValidationError
+from kinerja.impor import parse_realisasi_csv
+from kinerja.jejak import baca_nilai
+from kinerja.models import BatasIsian, Instansi, Jejak, Pengguna, Unit
+from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.verifikasi import (
+    DIAJUKAN,
+    DIKEMBALIKAN,
+    DISAHKAN,
+    DIVERIFIKASI,
+    DRAF,
+    batas_waktu,
+    buka_isian,
+    kotak_masuk,
+    status_of,
+    ubah_status,
+    unit_pengesah,
+    unit_verifikator,
+)
+
+TAHUN = 2025
+D = Decimal
+
+
+@pytest.fixture
+def orang(seeded, instansi_id) -> dict[str, Pengguna]:
+    """The office's people: admin, Camat and Sekcam (pimpinan of their units), two operators."""
+    with write_session(seeded) as session:
+        units = {u.kode: u.id for u in session.exec(select(Unit).where(Unit.instansi_id == instansi_id))}
+        people = {
+            "admin": Pengguna(username="admin", peran="admin", unit_id=None),
+            "camat": Pengguna(username="camat", peran="pimpinan", unit_id=units["CAMAT"]),
+            "sekcam": Pengguna(username="sekcam", peran="pimpinan", unit_id=units["SEKCAM"]),
+            "kasi": Pengguna(username="kasi.pemum", peran="pimpinan", unit_id=units["PEMUM"]),
+            "perencanaan": Pengguna(username="op.perencanaan", peran="operator", unit_id=units["PERENCANAAN"]),
+            "pemum": Pengguna(username="op.pemum", peran="operator", unit_id=units["PEMUM"]),
+        }
+        for p in people.values():
+            p.instansi_id, p.nama, p.password_hash = instansi_id, p.username, "-"
+            session.add(p)
+        session.flush()
+        return {k: Pengguna(**p.model_dump()) for k, p in people.items()}
+
+
+def unit_id(engine, kode: str) -> int:
+    with new_session(engine) as session:
+        return session.exec(select(Unit.id).where(Unit.kode == kode)).one()
+
+
+def step(engine, kode: str, aksi: str, who: Pengguna | None, bulan: int = 3, catatan: str = ""):
+    return ubah_status(engine, unit_id=unit_id(engine, kode), tahun=TAHUN, bulan=bulan, aksi=aksi, catatan=catatan,
+                       pengguna=who)
+
+
+def status(engine, kode: str, bulan: int = 3) -> str:
+    with new_session(engine) as session:
+        row = status_of(session, unit_id(engine, kode), TAHUN, bulan)
+    return row.status if row else DRAF
+
+
+def test_default_verifier_is_the_sekretariat_and_approver_the_pimpinan_unit(seeded, instansi_id):
+    with new_session(seeded) as session:
+        units = {u.kode: u for u in session.exec(select(Unit).where(Unit.instansi_id == instansi_id))}
+    everyone = list(units.values())
+    assert unit_verifikator(units["PERENCANAAN"], everyone).kode == "SEKCAM"
+    assert unit_verifikator(units["PEMUM"], everyone).kode == "SEKCAM"
+    assert unit_verifikator(units["SEKCAM"], everyone).kode == "CAMAT"  # the sekretariat is checked by the head
+    assert unit_pengesah(units["PERENCANAAN"], everyone).kode == "CAMAT"
+    units["PEMUM"].verifikator_unit_id = units["CAMAT"].id  # the admin's choice wins
+    assert unit_verifikator(units["PEMUM"], everyone).kode == "CAMAT"
+
+
+def test_a_month_goes_from_draf_to_disahkan_and_each_step_is_in_the_trail(seeded, orang):
+    step(seeded, "PERENCANAAN", "ajukan", orang["perencanaan"])
+    assert status(seeded, "PERENCANAAN") == DIAJUKAN
+    step(seeded, "PERENCANAAN", "verifikasi", orang["sekcam"])
+    assert status(seeded, "PERENCANAAN") == DIVERIFIKASI
+    step(seeded, "PERENCANAAN", "sahkan", orang["camat"])
+    assert status(seeded, "PERENCANAAN") == DISAHKAN
+    with new_session(seeded) as session:
+        trail = session.exec(select(Jejak).where(Jejak.tabel == "status_bulan").order_by(Jejak.id)).all()
+    assert [(r.pengguna, baca_nilai(r.sebelum)["status"], baca_nilai(r.sesudah)["status"]) for r in trail] == [
+        ("op.perencanaan", DRAF, DIAJUKAN), ("sekcam", DIAJUKAN, DIVERIFIKASI), ("camat", DIVERIFIKASI, DISAHKAN)]
+    assert {r.kunci for r in trail} == {f"{TAHUN}/3/PERENCANAAN"}
+
+
+@pytest.mark.parametrize(("aksi", "sebelum", "siapa", "boleh"), [
+    ("ajukan", [], "perencanaan", True),
+    ("ajukan", [], "admin", True),  # an admin may submit on the unit's behalf
+    ("ajukan", [], "pemum", False),  # another unit's operator
+    ("ajukan", [], "camat", False),  # pimpinan do not fill in
+    ("verifikasi", ["ajukan"], "sekcam", True),
+    ("verifikasi", ["ajukan"], "camat", False),  # not this unit's verifier
+    ("verifikasi", ["ajukan"], "kasi", False),  # a pimpinan of another unit
+    ("verifikasi", ["ajukan"], "admin", False),
+    ("verifikasi", ["ajukan"], "perencanaan", False),  # nobody verifies their own figures
+    ("verifikasi", [], "sekcam", False),  # nothing submitted yet
+    ("sahkan", ["ajukan", "verifikasi"], "camat", True),
+    ("sahkan", ["ajukan", "verifikasi"], "sekcam", False),
+    ("sahkan", ["ajukan"], "camat", False),  # not verified yet
+    ("kembalikan", ["ajukan"], "sekcam", True),
+    ("kembalikan", ["ajukan"], "camat", False),  # at diajukan the verifier returns it
+    ("kembalikan", ["ajukan", "verifikasi"], "camat", True),
+    ("kembalikan", ["ajukan", "verifikasi"], "sekcam", False),
+    ("buka", ["ajukan", "verifikasi", "sahkan"], "admin", True),
+    ("buka", ["ajukan", "verifikasi", "sahkan"], "camat", False),
+    ("buka", [], "admin", False),  # a draft is not locked
+    ("ajukan", ["ajukan"], "perencanaan", False),  # already submitted
+])
+def test_who_may_take_which_step(seeded, orang, aksi, sebelum, siapa, boleh):
+    by = {"ajukan": orang["perencanaan"], "verifikasi": orang["sekcam"], "sahkan": orang["camat"]}
+    for done in sebelum:
+        step(seeded, "PERENCANAAN", done, by[done])
+    was = status(seeded, "PERENCANAAN")
+    catatan = "alasan" if aksi in ("kembalikan", "buka") else ""
+    if boleh:
+        step(seeded, "PERENCANAAN", aksi, orang[siapa], catatan=catatan)
+        assert status(seeded, "PERENCANAAN") != was
+    else:
+        with pytest.raises(ValidationError):
+            step(seeded, "PERENCANAAN", aksi, orang[siapa], catatan=catatan)
+        assert status(seeded, "PERENCANAAN") == was
+
+
+def test_returning_needs_a_note_that_the_operator_can_read_then_resubmit(seeded, orang):
+    step(seeded, "PERENCANAAN", "ajukan", orang["perencanaan"])
+    with pytest.raises(ValidationError, match="catatan harus diisi"):
+        step(seeded, "PERENCANAAN", "kembalikan", orang["sekcam"])
+    step(seeded, "PERENCANAAN", "kembalikan", orang["sekcam"], catatan="IK-6.1.1: lampirkan Renja")
+    with new_session(seeded) as session:
+        row = status_of(session, unit_id(seeded, "PERENCANAAN"), TAHUN, 3)
+    assert (row.status, row.catatan) == (DIKEMBALIKAN, "IK-6.1.1: lampirkan Renja")
+    save_realisasi(seeded, instansi_id=orang["admin"].instansi_id, tahun=TAHUN, pengguna=orang["perencanaan"],
+                   entries=[EntriRealisasi("IK-6.1.1", 3, nilai=D(1))])  # a returned month can be fixed
+    step(seeded, "PERENCANAAN", "ajukan", orang["perencanaan"])
+    assert status(seeded, "PERENCANAAN") == DIAJUKAN
+
+
+def write_paths(engine, instansi_id: int, who: Pengguna | None):
+    """Every way a realisation of PERENCANAAN's March can be written."""
+    yield "langsung", lambda: save_realisasi(engine, instansi_id=instansi_id, tahun=TAHUN, pengguna=who,
+                                             entries=[EntriRealisasi("IK-6.1.1", 3, nilai=D(1))])
+    yield "csv", lambda: save_realisasi(engine, instansi_id=instansi_id, tahun=TAHUN, pengguna=who,
+                                        entries=parse_realisasi_csv(
+                                            b"kode,bulan,nilai,pembilang,penyebut\nIK-6.1.1,3,1,,\n", "r.csv"))
+    yield "anggaran", lambda: save_realisasi_anggaran(engine, instansi_id=instansi_id, tahun=TAHUN, pengguna=who,
+                                                      entries=[EntriAnggaran("6.1.1", 3, realisasi=1000)])
+
+
+@pytest.mark.parametrize("tahap", [["ajukan"], ["ajukan", "verifikasi"], ["ajukan", "verifikasi", "sahkan"]])
+def test_a_submitted_verified_or_approved_month_refuses_every_write_until_reopened(seeded, orang, tahap):
+    by = {"ajukan": orang["perencanaan"], "verifikasi": orang["sekcam"], "sahkan": orang["camat"]}
+    for done in tahap:
+        step(seeded, "PERENCANAAN", done, by[done])
+    instansi_id = orang["admin"].instansi_id
+    for who in (orang["perencanaan"], orang["admin"], None):  # the operator, the admin, and the command line
+        for path, write in write_paths(seeded, instansi_id, who):
+            with pytest.raises(ValidationError, match="terkunci; minta admin membukanya kembali") as refused:
+                write()
+            assert "Sub Bagian Perencanaan dan Kepegawaian Maret 2025" in str(refused.value), path
+    with pytest.raises(ValidationError, match="alasan"):
+        step(seeded, "PERENCANAAN", "buka", orang["admin"])
+    step(seeded, "PERENCANAAN", "buka", orang["admin"], catatan="salah ketik IK-6.1.1")
+    for _, write in write_paths(seeded, instansi_id, orang["perencanaan"]):
+        write()
+    with new_session(seeded) as session:
+        buka = session.exec(select(Jejak).where(Jejak.tabel == "status_bulan").order_by(Jejak.id.desc())).first()
+    assert (buka.pengguna, buka.alasan, baca_nilai(buka.sesudah)) == ("admin", "salah ketik IK-6.1.1",
+                                                                      {"status": DRAF})
+
+
+def test_other_months_and_units_stay_open(seeded, orang):
+    step(seeded, "PERENCANAAN", "ajukan", orang["perencanaan"], bulan=3)
+    save_realisasi(seeded, instansi_id=orang["admin"].instansi_id, tahun=TAHUN, pengguna=orang["perencanaan"],
+                   entries=[EntriRealisasi("IK-6.1.1", 4, nilai=D(1))])
+    save_realisasi(seeded, instansi_id=orang["admin"].instansi_id, tahun=TAHUN, pengguna=orang["pemum"],
+                   entries=[EntriRealisasi("IK-4.1.1", 3, nilai=D(1))])
+
+
+def test_the_inbox_lists_what_waits_for_each_pimpinan_oldest_first(seeded, orang):
+    step(seeded, "PERENCANAAN", "ajukan", orang["perencanaan"], bulan=2)
+    step(seeded, "PEMUM", "ajukan", orang["pemum"], bulan=1)
+    step(seeded, "PERENCANAAN", "ajukan", orang["perencanaan"], bulan=3)
+    step(seeded, "PERENCANAAN", "verifikasi", orang["sekcam"], bulan=2)
+    sekcam = [(m.unit.kode, m.bulan, m.aksi) for m in kotak_masuk(seeded, orang["sekcam"])]
+    assert sekcam == [("PEMUM", 1, "verifikasi"), ("PERENCANAAN", 3, "verifikasi")]
+    assert [(m.unit.kode, m.bulan, m.aksi) for m in kotak_masuk(seeded, orang["camat"])] == [
+        ("PERENCANAAN", 2, "sahkan")]
+    assert kotak_masuk(seeded, orang["perencanaan"]) == []
+
+
+@pytest.mark.parametrize(("hari", "tahun", "bulan", "batas"), [
+    (10, 2025, 3, date(2025, 4, 10)),
+    (10, 2025, 12, date(2026, 1, 10)),  # December's figures are due in January of the next year
+    (31, 2025, 1, date(2025, 2, 28)),  # a day past the end of a short month is its last day
+    (None, 2025, 3, None),  # no deadline until the admin sets one
+])
+def test_deadline_of_a_month(hari, tahun, bulan, batas):
+    assert batas_waktu(Instansi(kode="x", nama="x", kabupaten="x", hari_batas_isian=hari), tahun, bulan) == batas
+
+
+def test_a_month_past_its_deadline_is_closed_until_reopened_for_that_unit(seeded, orang):
+    instansi_id = orang["admin"].instansi_id
+    with write_session(seeded) as session:
+        office = session.get(Instansi, instansi_id)
+        office.hari_batas_isian = 10  # every month of 2025 is past its deadline now (the tests run after 2026-01-10)
+        session.add(office)
+        session.add(BatasIsian(instansi_id=instansi_id, tahun=TAHUN, bulan=5, batas=date(2099, 1, 1)))
+    for path, write in write_paths(seeded, instansi_id, orang["perencanaan"]):
+        with pytest.raises(ValidationError, match=r"batas waktu isian .* \(10-04-2025\) sudah lewat") as refused:
+            write()
+        assert "minta admin membukanya kembali" in str(refused.value), path
+    save_realisasi(seeded, instansi_id=instansi_id, tahun=TAHUN, pengguna=orang["perencanaan"],
+                   entries=[EntriRealisasi("IK-6.1.1", 5, nilai=D(1))])  # May's deadline was moved by the admin
+    with pytest.raises(ValidationError):
+        buka_isian(seeded, unit_id=unit_id(seeded, "PERENCANAAN"), tahun=TAHUN, bulan=3, hari=7, alasan="x",
+                   pengguna=orang["camat"])
+    buka_isian(seeded, unit_id=unit_id(seeded, "PERENCANAAN"), tahun=TAHUN, bulan=3, hari=7,
+               alasan="SPJ terlambat dari bendahara", pengguna=orang["admin"])
+    for _, write in write_paths(seeded, instansi_id, orang["perencanaan"]):
+        write()
+    with pytest.raises(ValidationError, match="sudah lewat"):  # opened for PERENCANAAN only
+        save_realisasi(seeded, instansi_id=instansi_id, tahun=TAHUN, pengguna=orang["pemum"],
+                       entries=[EntriRealisasi("IK-4.1.1", 3, nilai=D(1))])
