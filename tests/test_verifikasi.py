@@ -16,6 +16,7 @@ from kinerja.impor import parse_realisasi_csv
 from kinerja.jejak import baca_nilai
 from kinerja.models import BatasIsian, Instansi, Jejak, Pengguna, Unit
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.tanggapan import list_tanggapan, tambah_tanggapan
 from kinerja.verifikasi import (
     DIAJUKAN,
     DIKEMBALIKAN,
@@ -235,3 +236,26 @@ def test_a_month_past_its_deadline_is_closed_until_reopened_for_that_unit(seeded
     with pytest.raises(ValidationError, match="sudah lewat"):  # opened for PERENCANAAN only
         save_realisasi(seeded, instansi_id=instansi_id, tahun=TAHUN, pengguna=orang["pemum"],
                        entries=[EntriRealisasi("IK-4.1.1", 3, nilai=D(1))])
+
+
+def test_a_response_per_indicator_month_is_answered_and_the_thread_is_kept(seeded, orang):
+    instansi_id = orang["admin"].instansi_id
+
+    def say(who: str, isi: str, kode: str = "IK-6.1.1") -> None:
+        tambah_tanggapan(seeded, instansi_id=instansi_id, tahun=TAHUN, kode=kode, bulan=3, isi=isi,
+                         pengguna=orang[who])
+
+    say("sekcam", "Mohon lampirkan dokumen Renja.")
+    say("perencanaan", "Sudah dilampirkan.")
+    say("camat", "Baik.")  # the approver of the unit too
+    with pytest.raises(ValidationError, match="hanya unit pengisi"):
+        say("pemum", "bukan urusan saya")  # another unit's operator
+    with pytest.raises(ValidationError, match="hanya unit pengisi"):
+        say("kasi", "bukan atasan unit ini")
+    with pytest.raises(ValidationError, match="tanggapan kosong"):
+        say("sekcam", "   ")
+    with new_session(seeded) as session:
+        threads = list_tanggapan(session, instansi_id, TAHUN, 3)
+    assert [(p.oleh, p.isi) for p in threads["IK-6.1.1"]] == [
+        ("sekcam", "Mohon lampirkan dokumen Renja."), ("op.perencanaan", "Sudah dilampirkan."), ("camat", "Baik.")]
+    assert set(threads) == {"IK-6.1.1"}
