@@ -94,7 +94,7 @@ def _kosong(value: object) -> bool:
         return not value.strip()
     if isinstance(value, float):
         return math.isnan(value)
-    return str(value) in ("<NA>", "NaT")  # pandas' missing markers
+    return type(value).__name__ in ("NAType", "NaTType")  # pandas' missing markers (never str(): a huge int)
 
 
 def _parse_float(value: float, jenis: Jenis) -> Decimal:
@@ -117,16 +117,18 @@ def _parse_teks(text: str, jenis: Jenis) -> Decimal:
         body = body[2:].strip()
     if not jenis.bulat and body.endswith("%"):
         body = body[:-1].strip()
+    if body.startswith("+"):
+        raise AngkaError(f"'{shown}': tulis angkanya saja, tanpa tanda +")
     negatif = body.startswith("-")
-    body = body[1:] if body[:1] in "+-" else body
+    body = body[1:] if negatif else body
     if not _ANGKA.fullmatch(body) or not any(c.isdigit() for c in body):
         if _EKSPONEN.fullmatch(body) and any(c.isdigit() for c in body):
             raise AngkaError(f"'{shown}': tulis angka biasa, tanpa notasi e")
         raise AngkaError(f"'{shown}' bukan angka")
     normalized = _normalisasi(body, raw, jenis)
     value = Decimal(normalized)
-    if negatif and value != 0:
-        raise AngkaError(f"tidak boleh negatif ({raw})")
+    if negatif:
+        raise AngkaError(f"tidak boleh negatif ({shown})")
     try:
         return cek_angka(value, jenis)
     except AngkaError as e:
