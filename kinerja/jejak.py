@@ -70,7 +70,8 @@ def _json_value(value: object) -> str:
 TABEL_LABEL = {
     "realisasi": "Realisasi", "realisasi_anggaran": "Realisasi anggaran", "target": "Target & rencana aksi",
     "pagu": "Pagu", "versi": "Versi perjanjian", "pengguna": "Pengguna", "survei_ikm": "Survei IKM",
-    "nilai_akip": "Nilai AKIP",
+    "nilai_akip": "Nilai AKIP", "status_bulan": "Verifikasi", "buka_isian": "Buka kembali isian",
+    "tanggapan": "Tanggapan", "bukti": "Bukti dukung",
 }
 
 
@@ -111,10 +112,14 @@ def list_riwayat(
 def describe_kunci(tabel: str, kunci: str, names: Mapping[str, str]) -> str:
     """Turn a stored key ('IK-6.1.1/3', '2025/1/6.1.1') into words: the item's name and its month or version."""
     parts = kunci.split("/")
-    if tabel in ("realisasi", "realisasi_anggaran") and len(parts) == 2 and parts[1].isdigit():
-        kode, bulan = parts[0], int(parts[1])
+    if tabel in ("realisasi", "realisasi_anggaran", "tanggapan") and len(parts) == 3 and parts[2].isdigit():
+        tahun, kode, bulan = parts[0], parts[1], int(parts[2])
         month = nama_bulan(bulan) if 1 <= bulan <= 12 else f"bulan {bulan}"
-        return f"{kode} {names.get(kode, '')}".strip() + f" — {month}"
+        return f"{kode} {names.get(kode, '')}".strip() + f" — {month} {tahun}"
+    if tabel in ("status_bulan", "buka_isian") and len(parts) == 3 and parts[1].isdigit():
+        bulan = int(parts[1])
+        month = nama_bulan(bulan) if 1 <= bulan <= 12 else f"bulan {bulan}"
+        return f"{parts[2]} — {month} {parts[0]}"
     if tabel in ("target", "pagu") and len(parts) == 3:
         return f"{parts[2]} {names.get(parts[2], '')}".strip() + f" — tahun {parts[0]}, versi {parts[1]}"
     if tabel == "versi" and len(parts) == 2:

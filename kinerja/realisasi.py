@@ -290,7 +290,7 @@ def write_realisasi(
         ind = indikator[e.kode]
         old = existing.get((ind.id, e.bulan))
         before = _realisasi_dict(old) if old else None
-        kunci = f"{e.kode}/{e.bulan}"
+        kunci = f"{tahun}/{e.kode}/{e.bulan}"
         if e.hapus:
             if old is not None:
                 session.delete(old)
@@ -377,7 +377,7 @@ def save_realisasi_anggaran(
             node = nodes[e.kode]
             old = existing.get((node.id, e.bulan))
             before = {"realisasi": old.realisasi, "keterangan": old.keterangan} if old else None
-            kunci = f"{e.kode}/{e.bulan}"
+            kunci = f"{tahun}/{e.kode}/{e.bulan}"
             if e.hapus:
                 if old is not None:
                     session.delete(old)

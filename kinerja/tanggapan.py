@@ -68,7 +68,7 @@ def tambah_tanggapan(
         row = Tanggapan(indikator_id=ind.id, bulan=bulan, pengguna_id=pengguna.id if pengguna else None, oleh=who,
                         isi=isi.strip())
         session.add(row)
-        catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="tanggapan", kunci=f"{kode}/{bulan}",
+        catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="tanggapan", kunci=f"{tahun}/{kode}/{bulan}",
                     sebelum=None, sesudah={"isi": isi.strip()})
         return row
 

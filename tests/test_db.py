@@ -71,9 +71,8 @@ def test_concurrent_writers_never_lose_each_others_writes(seeded, instansi_id):
         def job() -> None:
             for bulan in months:  # one save per month: many small transactions interleaving
                 # Values far above the targets on purpose (distinct per writer): the operators confirmed them.
-                save_realisasi(seeded, instansi_id=instansi_id, tahun=2025, oleh=f"op-{kode}-{base}", yakin=True, entries=[
-                    EntriRealisasi(kode=kode, bulan=bulan, nilai=D(base + bulan)),
-                ])
+                save_realisasi(seeded, instansi_id=instansi_id, tahun=2025, oleh=f"op-{kode}-{base}", yakin=True,
+                               entries=[EntriRealisasi(kode=kode, bulan=bulan, nilai=D(base + bulan))])
         for bulan in months:
             expected.setdefault(kode, {})[bulan] = D(base + bulan)
         return job
@@ -153,7 +152,7 @@ def test_every_change_leaves_an_audit_row_with_before_and_after(seeded, instansi
     assert save(nilai=D(2), keterangan="koreksi") == 0  # unchanged: nothing rewritten, nothing logged
     assert save(hapus=True) == 1
 
-    tambah, ubah, hapus = jejak_of(seeded, "IK-6.1.1/2")
+    tambah, ubah, hapus = jejak_of(seeded, "2025/IK-6.1.1/2")
     assert [j.aksi for j in (tambah, ubah, hapus)] == ["tambah", "ubah", "hapus"]
     assert {j.pengguna for j in (tambah, ubah, hapus)} == {"meri"}
     assert {j.tabel for j in (tambah, ubah, hapus)} == {"realisasi"}
@@ -183,7 +182,7 @@ def test_budget_changes_are_audited_and_a_refused_batch_leaves_no_audit_row(seed
     with pytest.raises(ValidationError):
         save(-1)
 
-    tambah, ubah = jejak_of(seeded, "6.2.1/1")
+    tambah, ubah = jejak_of(seeded, "2025/6.2.1/1")
     assert (tambah.tabel, tambah.aksi, tambah.pengguna) == ("realisasi_anggaran", "tambah", "mansyur")
     assert json.loads(tambah.sesudah)["realisasi"] == 180_000_000
     assert json.loads(ubah.sebelum)["realisasi"] == 180_000_000

@@ -55,8 +55,8 @@ def test_a_realisation_added_changed_and_removed_leaves_one_row_each(seeded, ins
     save(hapus=True)
     trail = rows(seeded, "realisasi")
     assert [(r.aksi, r.kunci, r.pengguna) for r in trail] == [
-        ("tambah", "IK-6.1.1/3", "operator.satu"), ("ubah", "IK-6.1.1/3", "operator.satu"),
-        ("hapus", "IK-6.1.1/3", "operator.satu"),
+        ("tambah", "2025/IK-6.1.1/3", "operator.satu"), ("ubah", "2025/IK-6.1.1/3", "operator.satu"),
+        ("hapus", "2025/IK-6.1.1/3", "operator.satu"),
     ]
     one = {"nilai": "1", "pembilang": None, "penyebut": None, "keterangan": "rapat"}
     two = {**one, "nilai": "2"}
@@ -119,7 +119,7 @@ def test_an_ikm_survey_leaves_one_survey_row_and_one_realisation_row(seeded, ins
     [survei] = rows(seeded, "survei_ikm")
     assert values(survei) == (None, {"ikm": "87.5", "judul": "SKM I", "responden": 2})
     [realisasi] = rows(seeded, "realisasi")
-    assert realisasi.kunci == "IK-IKM/6" and values(realisasi)[1]["nilai"] == "87.5"
+    assert realisasi.kunci == "2025/IK-IKM/6" and values(realisasi)[1]["nilai"] == "87.5"
 
 
 def test_an_akip_score_saved_twice_records_the_old_components(seeded, instansi_id):
@@ -169,8 +169,9 @@ def test_eight_writers_on_one_cell_leave_an_unbroken_chain_of_old_and_new(seeded
 
 
 @pytest.mark.parametrize(("tabel", "kunci", "expected"), [
-    ("realisasi", "IK-6.1.1/3", "IK-6.1.1 Jumlah dokumen — Maret"),
-    ("realisasi_anggaran", "6.1.1/12", "6.1.1 Penyusunan — Desember"),
+    ("realisasi", "2025/IK-6.1.1/3", "IK-6.1.1 Jumlah dokumen — Maret 2025"),
+    ("realisasi_anggaran", "2025/6.1.1/12", "6.1.1 Penyusunan — Desember 2025"),
+    ("status_bulan", "2025/3/PERENCANAAN", "PERENCANAAN — Maret 2025"),
     ("target", "2025/1/IK-6.1.1", "IK-6.1.1 Jumlah dokumen — tahun 2025, versi 1"),
     ("versi", "2026/0", "Tahun 2026, versi 0"),
     ("nilai_akip", "2025", "Tahun 2025"),

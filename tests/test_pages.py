@@ -739,7 +739,7 @@ def test_audit_trail_shows_who_changed_what(db: Engine, akun: Akun) -> None:
     at = open_app(akun.admin, "pages/riwayat.py")
     table = at.dataframe[0].value
     assert list(table["Pengguna"][:2]) == ["operator.satu", "operator.satu"]
-    item = "IK-6.1.1 Jumlah dokumen perencanaan perangkat daerah yang disusun — Maret"
+    item = "IK-6.1.1 Jumlah dokumen perencanaan perangkat daerah yang disusun — Maret 2025"
     assert list(table["Item"][:2]) == [item, item]
     assert list(table["Aksi"][:2]) == ["ubah", "tambah"]
     assert table["Sebelum"][0] == "nilai: 1" and table["Sesudah"][0] == "nilai: 2"
