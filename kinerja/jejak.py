@@ -6,6 +6,8 @@ is added in the same transaction as the change, so a change and its trail commit
 not at all, and the caller reads the old values under the same lock as it writes the new ones.
 """
 
+import csv
+import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -172,3 +174,40 @@ def _lokal(waktu: datetime, zona: ZoneInfo | timezone) -> str:
     aware = waktu if waktu.tzinfo else waktu.replace(tzinfo=UTC)
     local = aware.astimezone(zona)
     return f"{local:%d-%m-%Y %H:%M} {local.tzname()}"
+
+
+KOLOM_CSV = ["waktu", "pengguna", "aksi", "tabel", "kunci", "sebelum", "sesudah", "alasan"]
+
+
+def list_jejak_tahun(
+    session: Session, instansi_id: int, tahun: int, *, oleh: str | None = None, tabel: str | None = None
+) -> list[Jejak]:
+    """Return the office's audit rows about one year (by the year in the key, else by when), oldest first."""
+    query = select(Jejak).where(Jejak.instansi_id == instansi_id)
+    if oleh:
+        query = query.where(Jejak.pengguna == oleh)
+    if tabel:
+        query = query.where(Jejak.tabel == tabel)
+    rows = session.exec(query.order_by(Jejak.waktu, Jejak.id)).all()  # type: ignore[arg-type]
+    return [r for r in rows if _tahun_of(r) == tahun]
+
+
+def _tahun_of(row: Jejak) -> int:
+    head = row.kunci.split("/", 1)[0]
+    if head.isdigit() and len(head) == 4 and (row.tabel == "nilai_akip" or "/" in row.kunci):
+        return int(head)
+    return row.waktu.year
+
+
+def export_jejak_csv(rows: list[Jejak]) -> bytes:
+    """Write audit rows as CSV (UTF-8 with BOM for Excel), columns KOLOM_CSV, text never a formula."""
+    from kinerja.ekspor import netral  # a writer's helper; imported here so the trail never needs the writers
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(KOLOM_CSV)
+    for r in rows:
+        waktu = r.waktu if r.waktu.tzinfo else r.waktu.replace(tzinfo=UTC)
+        writer.writerow([waktu.isoformat(), netral(r.pengguna), r.aksi, r.tabel, netral(r.kunci), netral(r.sebelum),
+                         netral(r.sesudah), netral(r.alasan)])
+    return out.getvalue().encode("utf-8-sig")

@@ -4,6 +4,8 @@ One writer (kinerja.jejak.catat_jejak) writes JSON objects; one reader turns the
 and into the words of the Riwayat perubahan screen. Runs on SQLite and PostgreSQL.
 """
 
+import csv
+import io
 import threading
 from datetime import UTC, date
 from decimal import Decimal
@@ -15,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from kinerja.db import new_session
-from kinerja.jejak import baca_nilai, describe_kunci, list_riwayat, ringkas_nilai
+from kinerja.jejak import baca_nilai, describe_kunci, export_jejak_csv, list_jejak_tahun, list_riwayat, ringkas_nilai
 from kinerja.models import Instansi, Jejak
 from kinerja.penilaian import save_akip, save_survei_ikm
 from kinerja.queries import versi_berlaku
@@ -211,3 +213,18 @@ def test_the_database_itself_refuses_to_change_or_remove_the_trail(seeded, insta
     with pytest.raises(DBAPIError, match="hanya dapat ditambah"), seeded.begin() as conn:
         conn.execute(text(statement))
     assert [(r.id, r.sebelum, r.sesudah) for r in rows(seeded)] == before
+
+
+def test_the_trail_of_a_year_exports_as_csv_with_the_contract_columns(seeded, instansi_id):
+    save_realisasi(seeded, instansi_id=instansi_id, tahun=TAHUN, oleh="op.satu",
+                   entries=[EntriRealisasi("IK-6.1.1", 1, nilai=D(1), keterangan="=HYPERLINK(1)")])
+    copy_tahun(seeded, instansi_id=instansi_id, dari=TAHUN, ke=TAHUN + 1, tanggal=date(TAHUN + 1, 1, 2))
+    with new_session(seeded) as session:
+        rows_2025 = list_jejak_tahun(session, instansi_id, TAHUN)
+        rows_2026 = list_jejak_tahun(session, instansi_id, TAHUN + 1)
+    assert [r.tabel for r in rows_2025] == ["realisasi"] and [r.tabel for r in rows_2026] == ["versi"]
+    data = export_jejak_csv(rows_2025)
+    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert parsed[0] == ["waktu", "pengguna", "aksi", "tabel", "kunci", "sebelum", "sesudah", "alasan"]
+    assert parsed[1][1:5] == ["op.satu", "tambah", "realisasi", "2025/IK-6.1.1/1"]
+    assert '"keterangan": "=HYPERLINK(1)"' in parsed[1][6] and parsed[1][6].startswith("{")
