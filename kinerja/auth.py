@@ -1,4 +1,10 @@
-"""Users, roles, passwords (argon2) and browser sessions. No default password exists anywhere."""
+"""Users, roles, passwords (argon2) and browser sessions. No default password exists anywhere.
+
+Who may manage users is `kinerja.wewenang`'s rule ("kelola_pengguna"), checked inside each
+write's own transaction. Every change of a user leaves one row in the audit trail (never the
+password or its hash), and a change that alters what a user may do or proves who they are
+(role, unit, deactivation, password) ends all of that user's sessions in the same transaction.
+"""
 
 import hashlib
 import re
@@ -7,17 +13,23 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func
-from sqlmodel import select
+from sqlalchemy import Engine, func, text, update
+from sqlmodel import Session, select
 
 from kinerja.db import new_session, write_session
 from kinerja.errors import ValidationError
-from kinerja.models import Pengguna, Sesi, Unit, now_utc
+from kinerja.jejak import catat_jejak
+from kinerja.models import Instansi, Pengguna, Sesi, Unit, now_utc
+from kinerja.teks import cek_teks
+from kinerja.wewenang import periksa_wewenang
 
 PERAN = ("admin", "pimpinan", "operator")
 PERAN_LABEL = {"admin": "Admin", "pimpinan": "Pimpinan", "operator": "Operator"}
 MIN_PASSWORD = 8
+MAKS_NAMA = 120
 USERNAME = re.compile(r"^[a-z0-9._-]{3,40}$")
+# The one description of USERNAME: the form's tooltip and the refusal both show it.
+ATURAN_USERNAME = "3-40 karakter: huruf kecil, angka, titik (.), garis bawah (_) atau tanda hubung (-)"
 _hasher = PasswordHasher()
 
 
@@ -40,20 +52,87 @@ def count_users(engine: Engine) -> int:
         return session.exec(select(func.count()).select_from(Pengguna)).one()
 
 
+def check_password(password: str) -> list[str]:
+    """Return the problems of a new password, in Indonesian."""
+    return [f"Kata sandi paling sedikit {MIN_PASSWORD} karakter"] if len(password) < MIN_PASSWORD else []
+
+
 def check_user(username: str, nama: str, password: str | None, peran: str, unit_id: int | None) -> list[str]:
     """Return the problems of a user's fields, in Indonesian."""
     problems = []
     if not USERNAME.match(username):
-        problems.append("Nama pengguna: 3-40 huruf kecil, angka, titik, garis bawah atau tanda hubung")
+        problems.append(f"Nama pengguna: {ATURAN_USERNAME}")
     if not nama.strip():
         problems.append("Nama lengkap harus diisi")
-    if password is not None and len(password) < MIN_PASSWORD:
-        problems.append(f"Kata sandi paling sedikit {MIN_PASSWORD} karakter")
+    problems += cek_teks(nama, "Nama lengkap", MAKS_NAMA)
+    if "\n" in nama or "\t" in nama:
+        problems.append("Nama lengkap harus satu baris, tanpa tab")
+    if password is not None:
+        problems += check_password(password)
     if peran not in PERAN:
         problems.append(f"Peran harus salah satu dari: {', '.join(PERAN)}")
     if peran == "operator" and unit_id is None:
         problems.append("Operator harus punya unit")
     return problems
+
+
+def _lock_users(session: Session) -> None:
+    """Serialise user creation: the first-admin check and the username check see every earlier creation.
+
+    SQLite's write session already holds the database's write lock (BEGIN IMMEDIATE); PostgreSQL
+    needs the table lock, or concurrent first-admin screens would each see an empty table.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE pengguna IN EXCLUSIVE MODE"))
+
+
+def _akun(session: Session, user: Pengguna) -> dict[str, str | None]:
+    """The values of a user that the audit trail records (never the password or its hash)."""
+    unit = session.get(Unit, user.unit_id) if user.unit_id is not None else None
+    return {"nama": user.nama, "peran": user.peran, "unit": unit.kode if unit else None,
+            "status": "aktif" if user.aktif else "nonaktif"}
+
+
+def _unit_problems(session: Session, unit_id: int | None, instansi_id: int) -> list[str]:
+    if unit_id is None:
+        return []
+    unit = session.get(Unit, unit_id)
+    return [] if unit is not None and unit.instansi_id == instansi_id else ["Unit tidak ada di instansi ini"]
+
+
+def _create(
+    engine: Engine, *, instansi_id: int, username: str, nama: str, password: str, peran: str, unit_id: int | None,
+    pengguna: Pengguna | None, oleh: str, pertama: bool,
+) -> Pengguna:
+    username = username.strip().lower()
+    problems = check_user(username, nama, password, peran, unit_id)
+    # Hash before taking the lock: argon2 is slow on purpose.
+    password_hash = hash_password(password) if not problems else ""
+    with write_session(engine) as session:
+        _lock_users(session)
+        empty = session.exec(select(func.count()).select_from(Pengguna)).one() == 0
+        if pertama and not empty:
+            raise ValidationError(["Admin pertama sudah dibuat. Silakan masuk."])
+        if not pertama:
+            refused = periksa_wewenang(session, pengguna, "kelola_pengguna", instansi_id=instansi_id)
+            if refused:
+                raise ValidationError(refused)
+        if empty and peran != "admin":
+            problems.append("Pengguna pertama harus admin")
+        if session.get(Instansi, instansi_id) is None:
+            problems.append("Instansi tidak ada")
+        if session.exec(select(Pengguna).where(Pengguna.username == username)).first():
+            problems.append(f"Nama pengguna '{username}' sudah dipakai")
+        problems += _unit_problems(session, unit_id, instansi_id)
+        if problems:
+            raise ValidationError(problems)
+        user = Pengguna(instansi_id=instansi_id, username=username, nama=nama.strip(), password_hash=password_hash,
+                        peran=peran, unit_id=unit_id)
+        session.add(user)
+        session.flush()
+        catat_jejak(session, instansi_id=instansi_id, oleh=pengguna.username if pengguna else oleh, tabel="pengguna",
+                    kunci=username, sebelum=None, sesudah=_akun(session, user))
+        return user
 
 
 def create_user(
@@ -65,32 +144,22 @@ def create_user(
     password: str,
     peran: str,
     unit_id: int | None = None,
-    oleh: Pengguna | None = None,
+    pengguna: Pengguna | None = None,
+    oleh: str = "cli",
 ) -> Pengguna:
-    """Create a user; only an admin may, except for the very first admin of an empty database."""
-    username = username.strip().lower()
-    problems = check_user(username, nama, password, peran, unit_id)
-    with write_session(engine) as session:
-        first = session.exec(select(func.count()).select_from(Pengguna)).one() == 0
-        if not first and (oleh is None or oleh.peran != "admin"):
-            problems.append("Hanya admin yang dapat membuat pengguna")
-        if first and peran != "admin":
-            problems.append("Pengguna pertama harus admin")
-        if session.exec(select(Pengguna).where(Pengguna.username == username)).first():
-            problems.append(f"Nama pengguna '{username}' sudah dipakai")
-        if unit_id is not None:
-            unit = session.get(Unit, unit_id)
-            if unit is None or unit.instansi_id != instansi_id:
-                problems.append("Unit tidak ada di instansi ini")
-        if problems:
-            raise ValidationError(problems)
-        user = Pengguna(
-            instansi_id=instansi_id, username=username, nama=nama.strip(), password_hash=hash_password(password),
-            peran=peran, unit_id=unit_id if peran == "operator" else None,
-        )
-        session.add(user)
-        session.flush()
-        return user
+    """Create a user of an office; only an admin of that office may (pengguna=None: the system itself).
+
+    The unit is kept for every role that has one: an operator must have one (it is the unit they
+    enter for), a pimpinan may (the unit a Kasi acting as pimpinan leads).
+    """
+    return _create(engine, instansi_id=instansi_id, username=username, nama=nama, password=password, peran=peran,
+                   unit_id=unit_id, pengguna=pengguna, oleh=oleh, pertama=False)
+
+
+def create_first_admin(engine: Engine, *, instansi_id: int, username: str, nama: str, password: str) -> Pengguna:
+    """Create the first admin of an empty database; refused once any user exists, even under a race."""
+    return _create(engine, instansi_id=instansi_id, username=username, nama=nama, password=password, peran="admin",
+                   unit_id=None, pengguna=None, oleh=username.strip().lower(), pertama=True)
 
 
 def authenticate(engine: Engine, username: str, password: str) -> Pengguna | None:
@@ -122,42 +191,76 @@ def list_users(engine: Engine, instansi_id: int) -> list[Pengguna]:
         return list(session.exec(query))
 
 
-def _admin_only(oleh: Pengguna | None) -> None:
-    if oleh is None or oleh.peran != "admin" or not oleh.aktif:
-        raise ValidationError(["Hanya admin yang dapat mengubah pengguna"])
+def _locked_user(session: Session, user_id: int, pengguna: Pengguna | None) -> Pengguna:
+    """Return the user to change, row-locked, once the acting user may manage that user's office."""
+    user = session.exec(select(Pengguna).where(Pengguna.id == user_id).with_for_update()).first()
+    if user is None:
+        raise ValidationError(["Pengguna tidak ada"])
+    refused = periksa_wewenang(session, pengguna, "kelola_pengguna", instansi_id=user.instansi_id)
+    if refused:
+        raise ValidationError(refused)
+    return user
+
+
+def _revoke_all(session: Session, user_id: int) -> None:
+    """End every session of a user inside the caller's transaction."""
+    session.execute(update(Sesi).where(Sesi.pengguna_id == user_id, Sesi.dicabut == False)  # noqa: E712
+                    .values(dicabut=True))
 
 
 def update_user(
-    engine: Engine, *, user_id: int, peran: str, unit_id: int | None, aktif: bool, nama: str, oleh: Pengguna
+    engine: Engine,
+    *,
+    user_id: int,
+    peran: str,
+    unit_id: int | None,
+    aktif: bool,
+    nama: str,
+    pengguna: Pengguna | None = None,
+    oleh: str = "cli",
 ) -> Pengguna:
-    """Change a user's role, unit, name or status (admin only; an admin cannot lock themself out)."""
-    _admin_only(oleh)
+    """Change a user's role, unit, name or status (an admin of their office; nobody can lock themself out).
+
+    A change of role or unit, or a deactivation, signs the user out everywhere.
+    """
     with write_session(engine) as session:
-        user = session.get(Pengguna, user_id)
-        if user is None:
-            raise ValidationError(["Pengguna tidak ada"])
+        user = _locked_user(session, user_id, pengguna)
         problems = check_user(user.username, nama, None, peran, unit_id)
-        if user.id == oleh.id and (peran != "admin" or not aktif):
+        problems += _unit_problems(session, unit_id, user.instansi_id)
+        if pengguna is not None and user.id == pengguna.id and (peran != "admin" or not aktif):
             problems.append("Anda tidak dapat mencabut peran admin atau menonaktifkan akun Anda sendiri")
         if problems:
             raise ValidationError(problems)
-        user.peran, user.unit_id = peran, unit_id if peran == "operator" else None
-        user.aktif, user.nama = aktif, nama.strip()
+        before = _akun(session, user)
+        user.peran, user.unit_id, user.aktif, user.nama = peran, unit_id, aktif, nama.strip()
+        after = _akun(session, user)
+        changed = [k for k in before if before[k] != after[k]]
+        if not changed:
+            return user
         session.add(user)
+        if {"peran", "unit"} & set(changed) or not aktif:
+            _revoke_all(session, user.id)
+        catat_jejak(session, instansi_id=user.instansi_id, oleh=pengguna.username if pengguna else oleh,
+                    tabel="pengguna", kunci=user.username, sebelum={k: before[k] for k in changed},
+                    sesudah={k: after[k] for k in changed})
         return user
 
 
-def reset_password(engine: Engine, *, user_id: int, password: str, oleh: Pengguna) -> None:
-    """Set a new password for a user (admin only)."""
-    _admin_only(oleh)
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError([f"Kata sandi paling sedikit {MIN_PASSWORD} karakter"])
+def reset_password(
+    engine: Engine, *, user_id: int, password: str, pengguna: Pengguna | None = None, oleh: str = "cli"
+) -> None:
+    """Set a new password for a user (an admin of their office); the user is signed out everywhere."""
+    problems = check_password(password)
+    if problems:
+        raise ValidationError(problems)
+    password_hash = hash_password(password)
     with write_session(engine) as session:
-        user = session.get(Pengguna, user_id)
-        if user is None:
-            raise ValidationError(["Pengguna tidak ada"])
-        user.password_hash = hash_password(password)
+        user = _locked_user(session, user_id, pengguna)
+        user.password_hash = password_hash
         session.add(user)
+        _revoke_all(session, user.id)
+        catat_jejak(session, instansi_id=user.instansi_id, oleh=pengguna.username if pengguna else oleh,
+                    tabel="pengguna", kunci=user.username, sebelum={}, sesudah={"kata_sandi": "diganti"})
 
 
 SESSION_HOURS = 12

@@ -1,23 +1,40 @@
-"""The `kinerja` command line. Command names and CSV columns are a contract: keep them stable."""
+"""The `kinerja` command line. Command names and CSV columns are a contract: keep them stable.
+
+A command ends in one of three ways: its output; its problems in Indonesian on stderr and a
+non-zero exit; or, for anything unexpected, one Indonesian line on stderr and exit code 1 (the
+trace only with KINERJA_DEBUG=1). Every write is one transaction, so nothing is half-saved, and
+every output file is written whole (temporary file, then rename), never over an existing file
+unless --timpa is given.
+"""
 
 import csv
+import errno
+import getpass
+import logging
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
+from sqlmodel import Session
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from kinerja.config import get_settings
 from kinerja.db import get_engine, new_session
 from kinerja.demo import DemoError, create_demo
 from kinerja.dokumen_pk import PdfUnavailable, build_pk_docx, docx_to_pdf, load_isi_pk
 from kinerja.ekspor import write_lkjip
-from kinerja.errors import ValidationError
+from kinerja.errors import PerluKonfirmasi, ValidationError
 from kinerja.ikm import UNSUR
 from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
 from kinerja.laporan import (
@@ -32,26 +49,118 @@ from kinerja.lkjip import build_lkjip
 from kinerja.models import Instansi
 from kinerja.penilaian import save_survei_ikm
 from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
-from kinerja.queries import NotFound, get_instansi, list_tahun, load_tahunan, versi_berlaku
+from kinerja.queries import NotFound, get_instansi, list_tahun, load_tahunan, tampilkan_draf, versi_berlaku
 from kinerja.realisasi import save_realisasi, save_realisasi_anggaran
 from kinerja.seed import SeedError, init_database
+from kinerja.teks import cek_teks
 from kinerja.template import build_template, parse_template, preview_changes
 
-app = typer.Typer(help="Kinerja: Perjanjian Kinerja, realisasi dan capaian.", no_args_is_help=True)
-import_app = typer.Typer(help="Impor realisasi, realisasi anggaran atau survei IKM dari berkas CSV.")
-export_app = typer.Typer(help="Ekspor capaian kinerja.")
+log = logging.getLogger("kinerja.cli")
+GALAT = ("terjadi kesalahan tak terduga; tidak ada yang tersimpan sebagian. "
+         "Jalankan lagi dengan KINERJA_DEBUG=1 untuk rinciannya, atau hubungi pengelola server.")
+GALAT_DB = ("basis data menolak isian ini (angka terlalu besar, teks terlalu panjang atau berisi karakter yang "
+            "tidak sah); tidak ada yang tersimpan.")
+
+
+class _Perintah(TyperGroup):
+    """The root command: an unexpected error becomes one Indonesian line on stderr and exit code 1."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):  # exits, usage errors: typer's own way
+            raise
+        except KeyboardInterrupt:
+            typer.echo("Dibatalkan.", err=True)
+            raise typer.Exit(130) from None
+        except Exception as e:  # the one place that turns any error into a message
+            if _debug():
+                log.error("Rincian kesalahan:", exc_info=e)
+            typer.echo(f"Gagal: {pesan_galat(e)}", err=True)
+            raise typer.Exit(1) from None
+
+
+def _debug() -> bool:
+    try:
+        return get_settings().debug
+    except Exception:  # a broken environment must not hide the original error
+        return False
+
+
+def pesan_galat(e: BaseException) -> str:
+    """Return one Indonesian line that says what an unexpected error means to the user (no trace, no SQL)."""
+    if isinstance(e, csv.Error):
+        return f"berkas CSV tidak dapat dibaca: {_alasan_csv(e)}"
+    if isinstance(e, OSError):
+        return f"{e.filename}: {_alasan_os(e)}" if e.filename else _alasan_os(e)
+    if isinstance(e, OperationalError):
+        return "basis data tidak dapat dibuka atau sedang sibuk; tidak ada yang tersimpan. Coba lagi."
+    if isinstance(e, DBAPIError | StatementError | OverflowError):
+        return GALAT_DB
+    if isinstance(e, UnicodeError):
+        return "berkas berisi teks yang bukan UTF-8"
+    return GALAT
+
+
+def _alasan_csv(e: csv.Error) -> str:
+    text = str(e)
+    if "field larger than field limit" in text:
+        return f"satu kolom lebih panjang dari batas {csv.field_size_limit() // 1024} KB"
+    if "NUL" in text:
+        return "berisi karakter NUL"
+    return "format CSV rusak (mis. tanda kutip tidak tertutup)"
+
+
+_ALASAN_OS = {
+    errno.ENOENT: "folder atau berkas tidak ada",
+    errno.EISDIR: "itu sebuah folder, bukan berkas",
+    errno.ENOTDIR: "salah satu bagian jalurnya bukan folder",
+    errno.EACCES: "tidak ada izin",
+    errno.EPERM: "tidak ada izin",
+    errno.EROFS: "sistem berkas hanya-baca",
+    errno.ENOSPC: "ruang disk habis",
+    errno.EEXIST: "berkas sudah ada",
+    errno.EINVAL: "tidak dapat ditulis di sini",
+}
+
+
+def _alasan_os(e: OSError) -> str:
+    return _ALASAN_OS.get(e.errno or 0, "tidak dapat dibaca atau ditulis")
+
+
+app = typer.Typer(help="Kinerja: Perjanjian Kinerja, realisasi dan capaian.", no_args_is_help=True, cls=_Perintah)
+import_app = typer.Typer(help="Impor realisasi, realisasi anggaran, survei IKM atau perjanjian kinerja.")
+export_app = typer.Typer(help="Ekspor capaian kinerja, tabel LKjIP atau perjanjian kinerja.")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 
-Tahun = Annotated[int | None, typer.Option(help="Tahun perjanjian kinerja (bawaan: tahun terbaru).")]
+Tahun = Annotated[int | None, typer.Option(help="Tahun perjanjian kinerja (bawaan: tahun terbaru yang terbit).")]
 InstansiOpt = Annotated[str | None, typer.Option(help="Kode instansi (wajib bila ada lebih dari satu).")]
 Format = Annotated[str, typer.Option("--format", help="Format keluaran: csv.")]
+Timpa = Annotated[bool, typer.Option("--timpa", help="Timpa berkas keluaran yang sudah ada.")]
+Oleh = Annotated[str | None, typer.Option(
+    "--oleh", metavar="NAMA", help="Nama yang dicatat di riwayat perubahan (bawaan: cli:<pengguna sistem>).")]
 
 
-def _fail(problems: list[str], code: int = 1) -> None:
+def _fail(problems: list[str], code: int = 1) -> NoReturn:
     for p in problems:
         typer.echo(p, err=True)
     raise typer.Exit(code)
+
+
+def _oleh(oleh: str | None) -> str:
+    """Return the name an audit row records for this run: --oleh, or cli:<the system user>."""
+    if oleh is None:
+        try:
+            return f"cli:{getpass.getuser()}"
+        except Exception:  # no user name in this environment (e.g. a bare container)
+            return "cli"
+    problems = cek_teks(oleh, "--oleh", 60)
+    if not oleh.strip():
+        problems.append("--oleh tidak boleh kosong")
+    if problems:
+        _fail(problems, 2)
+    return oleh.strip()
 
 
 def _engine() -> Engine:
@@ -63,22 +172,48 @@ def _engine() -> Engine:
     return engine
 
 
+@dataclass(frozen=True)
+class _Konteks:
+    """The database, office and year a command works on; `draf` when the year is only a draft."""
+
+    engine: Engine
+    office: Instansi
+    tahun: int
+    draf: bool
+
+    def session(self) -> Session:
+        """Open a read session that sees this year even when it is only a draft."""
+        session = new_session(self.engine)
+        return tampilkan_draf(session) if self.draf else session
+
+
 @contextmanager
-def _context(instansi: str | None, tahun: int | None) -> Iterator[tuple[Engine, Instansi, int]]:
-    """Open the database and resolve the office and year, failing with a clear message."""
+def _context(instansi: str | None, tahun: int | None, baca: bool = False) -> Iterator[_Konteks]:
+    """Open the database and resolve the office and year, failing with a clear message.
+
+    The default year is the newest published one. A read command (`baca`) may name a draft
+    year: it is shown as the draft, with a note on stderr.
+    """
     engine = _engine()
     with new_session(engine) as session:
         try:
             office = get_instansi(session, instansi)
-            years = list_tahun(session, office.id)
         except NotFound as e:
             _fail([str(e)], 2)
+        terbit = list_tahun(session, office.id)
+        semua = list_tahun(session, office.id, draf=True)
     if tahun is None:
-        tahun = years[0] if years else None
-    if tahun not in years:
-        _fail([f"tidak ada perjanjian kinerja tahun {tahun} untuk {office.nama}"], 2)
+        if not terbit:
+            _fail([f"belum ada perjanjian kinerja yang terbit untuk {office.nama}; sebutkan --tahun"], 2)
+        tahun = terbit[0]
+    draf = tahun not in terbit and tahun in semua
+    if tahun not in semua or (draf and not baca):
+        extra = "; terbitkan dulu di aplikasi (Versi & tahun baru)" if draf else ""
+        _fail([f"tidak ada perjanjian kinerja terbit tahun {tahun} untuk {office.nama}{extra}"], 2)
+    if draf:
+        typer.echo(f"Catatan: PK {tahun} masih draf (belum terbit).", err=True)
     try:
-        yield engine, office, tahun
+        yield _Konteks(engine, office, tahun, draf)
     except ValidationError as e:
         _fail(e.problems)
 
@@ -107,6 +242,73 @@ def _write_csv(columns: list[str], rows: list[dict[str, object]]) -> None:
         writer.writerow({k: number(v) if isinstance(v, Decimal) else v for k, v in row.items()})
 
 
+def _periksa_out(out: Path, jenis: tuple[str, ...]) -> None:
+    """Refuse an output path whose extension is not the format's, or that is a folder, before any work."""
+    if out.suffix.lower() not in jenis:
+        _fail([f"{out}: jenis berkas '{out.suffix or '(tanpa akhiran)'}' tidak cocok; gunakan {' atau '.join(jenis)}"],
+              2)
+    if out.is_dir():
+        _fail([f"{out}: itu sebuah folder; sebutkan nama berkasnya"], 2)
+    if not out.parent.is_dir():
+        _fail([f"{out}: folder {out.parent} tidak ada"], 2)
+
+
+def tulis_berkas(files: dict[Path, bytes], timpa: bool = False) -> None:
+    """Write files whole: every target is checked before any is written, each goes to a temporary file
+    in its own folder and is renamed into place, and an existing file is replaced only with `timpa`."""
+    ada = [p for p in files if p.exists() or p.is_symlink()]
+    folders = [p for p in ada if p.is_dir()]
+    if folders:
+        _fail([f"{p}: itu sebuah folder; sebutkan nama berkasnya" for p in folders], 2)
+    if ada and not timpa:
+        _fail([f"{p}: berkas sudah ada; tidak ditimpa (tambahkan --timpa untuk menimpanya)" for p in ada], 2)
+    mask = os.umask(0)
+    os.umask(mask)
+    temps: list[tuple[str, Path]] = []
+    placed: list[Path] = []
+    try:
+        for path, data in files.items():
+            try:
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                temps.append((tmp, path))
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.chmod(tmp, 0o666 & ~mask)
+            except OSError as e:
+                _fail([f"{path}: tidak dapat ditulis ({_alasan_os(e)}); tidak ada berkas yang ditulis"])
+        for tmp, path in temps:
+            try:
+                os.replace(tmp, path)
+            except OSError as e:
+                if not timpa:  # the files placed so far are new: take them back, so it is all or nothing
+                    for done in placed:
+                        with suppress(OSError):
+                            done.unlink()
+                _fail([f"{path}: tidak dapat ditulis ({_alasan_os(e)})"])
+            placed.append(path)
+    finally:
+        for tmp, _ in temps:
+            with suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+def _tulis(files: dict[Path, bytes], timpa: bool) -> None:
+    tulis_berkas(files, timpa)
+    for path in files:
+        typer.echo(f"Ditulis: {path}")
+
+
+@contextmanager
+def _berkas_csv(file: Path) -> Iterator[None]:
+    """Name the file when the csv module cannot read it (a field over its limit, a NUL, a broken quote)."""
+    try:
+        yield
+    except csv.Error as e:
+        raise ValidationError([f"{file.name}: {_alasan_csv(e)}"]) from None
+
+
 @app.command()
 def init() -> None:
     """Buat atau migrasikan basis data dan muat data PK dari folder data/ (aman diulang)."""
@@ -123,16 +325,16 @@ def init() -> None:
 def indikator(tahun: Tahun = None, format: Format = "csv", instansi: InstansiOpt = None) -> None:
     """Daftar indikator: satu baris per indikator per perjanjian."""
     _check_format(format)
-    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
-        _write_csv(INDIKATOR_COLUMNS, indikator_rows(load_tahunan(session, office, year)))
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
+        _write_csv(INDIKATOR_COLUMNS, indikator_rows(load_tahunan(session, k.office, k.tahun)))
 
 
 @app.command()
 def anggaran(tahun: Tahun = None, format: Format = "csv", instansi: InstansiOpt = None) -> None:
     """Pohon anggaran: program, kegiatan dan sub kegiatan dengan pagunya."""
     _check_format(format)
-    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
-        _write_csv(ANGGARAN_COLUMNS, anggaran_rows(load_tahunan(session, office, year)))
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
+        _write_csv(ANGGARAN_COLUMNS, anggaran_rows(load_tahunan(session, k.office, k.tahun)))
 
 
 @app.command()
@@ -143,11 +345,14 @@ def template(
         list[str] | None, typer.Option(metavar="KODE", help="Kode unit (boleh diulang; bawaan: semua unit).")
     ] = None,
     instansi: InstansiOpt = None,
+    timpa: Timpa = False,
 ) -> None:
     """Templat Excel pengisian realisasi: satu lembar per unit, satu kolom per bulan."""
-    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
-        out.write_bytes(build_template(session, office, year, unit))
-        typer.echo(f"Templat realisasi {year} ditulis ke {out}.")
+    _periksa_out(out, (".xlsx",))
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
+        data = build_template(session, k.office, k.tahun, unit)
+    tulis_berkas({out: data}, timpa)
+    typer.echo(f"Templat realisasi {k.tahun} ditulis ke {out}.")
 
 
 FileArg = Annotated[Path, typer.Argument(help="Berkas CSV.")]
@@ -158,27 +363,39 @@ def import_realisasi(
     file: Annotated[Path, typer.Argument(help="Berkas CSV, atau templat .xlsx dari `kinerja template`.")],
     tahun: Tahun = None,
     instansi: InstansiOpt = None,
+    oleh: Oleh = None,
+    yakin: Annotated[bool, typer.Option(
+        "--yakin", help="Simpan juga angka di luar batas wajar indikatornya (setelah Anda memeriksanya).")] = False,
 ) -> None:
     """Impor realisasi bulanan: CSV kode,bulan,nilai,pembilang,penyebut,keterangan, atau templat XLSX."""
-    with _context(instansi, tahun) as (engine, office, year):
+    nama = _oleh(oleh)
+    with _context(instansi, tahun) as k:
         if file.suffix.lower() == ".xlsx":
-            with new_session(engine) as session:
-                entries = parse_template(read_file(file), session, office, year, None, name=file.name)
-                for c in preview_changes(session, office, year, entries):
+            with new_session(k.engine) as session:
+                entries = parse_template(read_file(file), session, k.office, k.tahun, None, name=file.name)
+                for c in preview_changes(session, k.office, k.tahun, entries):
                     typer.echo(f"{c['kode']} {c['bulan']}: {c['lama'] or '-'} -> {c['baru']}")
         else:
-            entries = parse_realisasi_csv(read_file(file), file.name)
-        written = save_realisasi(engine, instansi_id=office.id, tahun=year, entries=entries, oleh="cli")
-        typer.echo(f"{len(entries)} baris diperiksa, {written} bulan disimpan untuk tahun {year}.")
+            with _berkas_csv(file):
+                entries = parse_realisasi_csv(read_file(file), file.name)
+        try:
+            written = save_realisasi(k.engine, instansi_id=k.office.id, tahun=k.tahun, entries=entries, oleh=nama,
+                                     yakin=yakin)
+        except PerluKonfirmasi as e:
+            _fail([*e.problems, "Tidak disimpan: jalankan lagi dengan --yakin bila angka ini benar."])
+        typer.echo(f"{len(entries)} baris diperiksa, {written} bulan disimpan untuk tahun {k.tahun}.")
 
 
 @import_app.command("anggaran")
-def import_anggaran(file: FileArg, tahun: Tahun = None, instansi: InstansiOpt = None) -> None:
+def import_anggaran(file: FileArg, tahun: Tahun = None, instansi: InstansiOpt = None, oleh: Oleh = None) -> None:
     """Impor realisasi anggaran bulanan per sub kegiatan: kolom kode,bulan,realisasi (Rupiah)."""
-    with _context(instansi, tahun) as (engine, office, year):
-        entries = parse_anggaran_csv(read_file(file), file.name)
-        written = save_realisasi_anggaran(engine, instansi_id=office.id, tahun=year, entries=entries)
-        typer.echo(f"{len(entries)} baris diperiksa, {written} bulan disimpan untuk tahun {year}.")
+    nama = _oleh(oleh)
+    with _context(instansi, tahun) as k:
+        with _berkas_csv(file):
+            entries = parse_anggaran_csv(read_file(file), file.name)
+        written = save_realisasi_anggaran(k.engine, instansi_id=k.office.id, tahun=k.tahun, entries=entries,
+                                          oleh=nama)
+        typer.echo(f"{len(entries)} baris diperiksa, {written} bulan disimpan untuk tahun {k.tahun}.")
 
 
 @import_app.command("ikm")
@@ -187,14 +404,17 @@ def import_ikm(
     tahun: Annotated[int, typer.Option(help="Tahun survei.")],
     bulan: Annotated[int, typer.Option(help="Bulan survei (1-12): bulan realisasi IKM.")],
     instansi: InstansiOpt = None,
+    oleh: Oleh = None,
 ) -> None:
     """Impor jawaban survei kepuasan (SKM): satu responden per baris, kolom u1..u9 berisi 1-4."""
-    with _context(instansi, tahun) as (engine, office, year):
-        answers = parse_ikm_csv(read_file(file), file.name)
-        hasil = save_survei_ikm(engine, instansi_id=office.id, tahun=year, bulan=bulan, answers=answers,
-                                judul=file.name)
-        for i, (nama, nrr) in enumerate(zip(UNSUR, hasil.nrr, strict=True), start=1):
-            typer.echo(f"U{i} {nama}: NRR {number(Decimal(nrr.numerator) / nrr.denominator) if nrr else '-'}")
+    nama = _oleh(oleh)
+    with _context(instansi, tahun) as k:
+        with _berkas_csv(file):
+            answers = parse_ikm_csv(read_file(file), file.name)
+        hasil = save_survei_ikm(k.engine, instansi_id=k.office.id, tahun=k.tahun, bulan=bulan, answers=answers,
+                                judul=file.name, oleh=nama)
+        for i, (nama_unsur, nrr) in enumerate(zip(UNSUR, hasil.nrr, strict=True), start=1):
+            typer.echo(f"U{i} {nama_unsur}: NRR {number(Decimal(nrr.numerator) / nrr.denominator) if nrr else '-'}")
         mutu, kinerja = hasil.mutu or ("", "")
         typer.echo(f"Responden: {hasil.responden}")
         typer.echo(f"IKM: {number(hasil.nilai)}")
@@ -210,17 +430,23 @@ def export_capaian(
 ) -> None:
     """Capaian s.d. triwulan: satu baris per indikator per perjanjian."""
     _check_format(format)
-    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
-        _write_csv(CAPAIAN_COLUMNS, compute_capaian_tahun(session, office, year, triwulan).rows())
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
+        _write_csv(CAPAIAN_COLUMNS, compute_capaian_tahun(session, k.office, k.tahun, triwulan).rows())
 
 
 @import_app.command("pk")
-def import_pk(file: Annotated[Path, typer.Argument(help="Berkas XLSX berformat folder data/.")]) -> None:
+def import_pk(
+    file: Annotated[Path, typer.Argument(help="Berkas XLSX berformat folder data/.")],
+    oleh: Oleh = None,
+    instansi_baru: Annotated[bool, typer.Option(
+        "--instansi-baru", help="Buat instansi baru bila kode instansi di lembar info belum ada.")] = False,
+) -> None:
     """Impor Perjanjian Kinerja satu tahun dari XLSX (lembar info, unit, pejabat, perjanjian, anggaran,
     indikator, penjelasan) sebagai draf; terbitkan di aplikasi."""
+    nama = _oleh(oleh)
     engine = _engine()
     try:
-        typer.echo(import_pk_xlsx(engine, read_file(file), file.name))
+        typer.echo(import_pk_xlsx(engine, read_file(file), file.name, oleh=nama, instansi_baru=instansi_baru))
     except ValidationError as e:
         _fail(e.problems)
 
@@ -230,11 +456,13 @@ def export_pk(
     out: Annotated[Path, typer.Option(help="Berkas XLSX keluaran.")],
     tahun: Tahun = None,
     instansi: InstansiOpt = None,
+    timpa: Timpa = False,
 ) -> None:
     """Perjanjian Kinerja satu tahun sebagai XLSX berformat folder data/ (untuk disalin dan diisi)."""
-    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
-        out.write_bytes(export_pk_xlsx(session, versi_berlaku(session, office.id, year, 12)))
-    typer.echo(f"Ditulis: {out}")
+    _periksa_out(out, (".xlsx",))
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
+        data = export_pk_xlsx(session, versi_berlaku(session, k.office.id, k.tahun, 12))
+    _tulis({out: data}, timpa)
 
 
 @export_app.command("lkjip")
@@ -243,16 +471,18 @@ def export_lkjip(
     tahun: Tahun = None,
     triwulan: Annotated[int, typer.Option(min=1, max=4, help="Data s.d. triwulan (4 = tahunan).")] = 4,
     instansi: InstansiOpt = None,
+    timpa: Timpa = False,
 ) -> None:
-    """Tabel LKjIP: pengukuran kinerja, realisasi anggaran dan efisiensi (XLSX, DOCX atau CSV)."""
-    suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".docx", ".csv"):
-        _fail([f"jenis berkas '{suffix or out.name}' tidak dikenal; gunakan .xlsx, .docx atau .csv"], 2)
-    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
-        laporan = build_lkjip(session, office, year, triwulan, date.today())
-    written = write_lkjip(laporan, out)
-    for path in written:
-        typer.echo(f"Ditulis: {path}")
+    """Tabel LKjIP: pengukuran kinerja, realisasi anggaran dan efisiensi (XLSX, DOCX atau CSV).
+
+    CSV menulis satu berkas per tabel: NAMA.csv, NAMA-anggaran.csv dan NAMA-efisiensi.csv."""
+    _periksa_out(out, (".xlsx", ".docx", ".csv"))
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
+        laporan = build_lkjip(session, k.office, k.tahun, triwulan, date.today())
+    # write_lkjip names the files (one per table for CSV); render them aside, then put all in place or none.
+    with tempfile.TemporaryDirectory(prefix="kinerja-") as tmp:
+        files = {out.parent / p.name: p.read_bytes() for p in write_lkjip(laporan, Path(tmp) / out.name)}
+    _tulis(files, timpa)
 
 
 @app.command("cetak-pk")
@@ -261,13 +491,13 @@ def cetak_pk(
     out: Annotated[Path, typer.Option(help="Berkas keluaran: .docx, atau .pdf bila LibreOffice terpasang.")],
     tahun: Tahun = None,
     instansi: InstansiOpt = None,
+    timpa: Timpa = False,
 ) -> None:
     """Dokumen Perjanjian Kinerja satu unit, siap cetak dan tanda tangan (DOCX atau PDF)."""
-    if out.suffix.lower() not in (".docx", ".pdf"):
-        _fail([f"jenis berkas '{out.suffix}' tidak dikenal; gunakan .docx atau .pdf"], 2)
-    with _context(instansi, tahun) as (engine, office, year), new_session(engine) as session:
+    _periksa_out(out, (".docx", ".pdf"))
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
         try:
-            isi = load_isi_pk(session, versi_berlaku(session, office.id, year, 12), unit)
+            isi = load_isi_pk(session, versi_berlaku(session, k.office.id, k.tahun, 12), unit)
         except NotFound as e:
             _fail([str(e)], 2)
     data = build_pk_docx(isi)
@@ -276,8 +506,7 @@ def cetak_pk(
             data = docx_to_pdf(data)
         except PdfUnavailable as e:
             _fail([str(e)], 2)
-    out.write_bytes(data)
-    typer.echo(f"Ditulis: {out}")
+    _tulis({out: data}, timpa)
 
 
 @app.command()

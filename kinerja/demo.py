@@ -1,6 +1,10 @@
 """A separate demo database: the real PK with a plausible year of made-up realisations."""
 
+import os
 import random
+import shutil
+import sqlite3
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,19 +28,90 @@ class DemoError(ValueError):
     """The demo database cannot be made where asked."""
 
 
+WAL = ("-wal", "-shm", "-journal")
+
+
 def _sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
-    return Path(parsed.database) if parsed.drivername.startswith("sqlite") and parsed.database else None
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
-def create_demo(url: str, real_url: str, data_dir: Path, seed: int = 2025) -> Engine:
-    """(Re)create the demo database at `url` and fill it; never the real database."""
-    if make_url(url) == make_url(real_url):
-        raise DemoError("basis data demo tidak boleh sama dengan basis data sebenarnya")
+def _same_file(a: Path, b: Path) -> bool:
+    """Tell whether two paths name one file: after symlinks and `..`, or by inode when both exist."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _demo_problem(path: Path) -> str | None:
+    """Return why an existing file may not be replaced by a demo, or None when it is an earlier demo.
+
+    It is read from a copy (with its WAL), so not even SQLite's -wal/-shm files appear beside it:
+    replaced only when it is a Kinerja database whose every office is demo data and whose every
+    user belongs to a demo office.
+    """
+    refused = f"{path} sudah ada dan bukan basis data demo Kinerja; tidak diubah. Pilih nama berkas lain."
+    with tempfile.TemporaryDirectory(prefix="kinerja-demo-") as tmp:
+        copy = Path(tmp) / "periksa.db"
+        try:
+            shutil.copyfile(path, copy)
+            if Path(f"{path}-wal").is_file():
+                shutil.copyfile(f"{path}-wal", f"{copy}-wal")
+            conn = sqlite3.connect(copy)
+        except (OSError, sqlite3.Error):
+            return refused
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"alembic_version", "instansi", "pengguna"} <= tables:
+                return refused
+            offices = conn.execute("SELECT demo FROM instansi").fetchall()
+            others = conn.execute(
+                "SELECT count(*) FROM pengguna WHERE instansi_id NOT IN (SELECT id FROM instansi WHERE demo)"
+            ).fetchone()[0]
+        except sqlite3.Error:
+            return refused
+        finally:
+            conn.close()
+    if not offices or not all(demo for (demo,) in offices) or others:
+        return (f"{path} berisi data sebenarnya (bukan data demo); tidak diubah. "
+                "Pilih nama berkas lain untuk basis data demo.")
+    return None
+
+
+def _check_target(url: str, real_url: str) -> Path:
+    """Return the demo's SQLite file once it is sure that replacing it cannot touch real data."""
     path = _sqlite_path(url)
     if path is None:
         raise DemoError("basis data demo harus berupa berkas SQLite (sqlite:///nama.db)")
-    for suffix in ("", "-wal", "-shm"):
+    real = _sqlite_path(real_url)
+    if make_url(url) == make_url(real_url) or (real is not None and _same_file(path, real)):
+        raise DemoError("basis data demo tidak boleh sama dengan basis data sebenarnya "
+                        f"({real_url}); pilih berkas lain, mis. sqlite:///kinerja-demo.db")
+    if path.is_dir():
+        raise DemoError(f"{path} adalah folder; sebutkan nama berkas basis data demo")
+    if path.exists():
+        if problem := _demo_problem(path):
+            raise DemoError(problem)
+    else:
+        stray = [f"{path}{s}" for s in WAL if Path(f"{path}{s}").exists()]
+        if stray:
+            raise DemoError(f"{', '.join(stray)} ada tanpa basis datanya; tidak diubah. Periksa dan hapus sendiri "
+                            "bila memang sisa demo.")
+    return path
+
+
+def create_demo(url: str, real_url: str, data_dir: Path, seed: int = 2025) -> Engine:
+    """(Re)create the demo database at `url` and fill it; never the real database, never a file of real data.
+
+    An existing file at `url` is replaced only when it is itself a demo database (see `_demo_problem`).
+    """
+    path = _check_target(url, real_url)
+    for suffix in ("", *WAL):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     engine = create_db_engine(url)
     init_database(engine, data_dir)

@@ -26,6 +26,20 @@ class NotFound(LookupError):
     """A named office, year or version is not in the database."""
 
 
+# session.info key: in this session a year that has only draft versions reads as its draft.
+TAMPIL_DRAF = "kinerja_tampil_draf"
+
+
+def tampilkan_draf(session: Session) -> Session:
+    """Let every query in this session read a draft-only year as that draft (e.g. `kinerja indikator --tahun`)."""
+    session.info[TAMPIL_DRAF] = True
+    return session
+
+
+def _draf(session: Session, draf: bool) -> bool:
+    return draf or bool(session.info.get(TAMPIL_DRAF))
+
+
 def list_instansi(session: Session) -> list[Instansi]:
     """Return every office, by name."""
     return list(session.exec(select(Instansi).order_by(Instansi.nama)))
@@ -55,9 +69,9 @@ def get_instansi(session: Session, kode: str | None = None) -> Instansi:
 
 
 def list_tahun(session: Session, instansi_id: int, draf: bool = False) -> list[int]:
-    """Return the years that have a published agreement (or any, with `draf`), newest first."""
+    """Return the years that have a published agreement (or any, with `draf` or `tampilkan_draf`), newest first."""
     query = select(Versi.tahun).where(Versi.instansi_id == instansi_id)
-    if not draf:
+    if not _draf(session, draf):
         query = query.where(Versi.status == "terbit")
     return sorted(set(session.exec(query)), reverse=True)
 
@@ -71,9 +85,16 @@ def list_versi(session: Session, instansi_id: int, tahun: int) -> list[Versi]:
     )
 
 
-def versi_berlaku(session: Session, instansi_id: int, tahun: int, bulan: int = 12) -> Versi:
-    """Return the published version in force at the end of `bulan`."""
-    published = [v for v in list_versi(session, instansi_id, tahun) if v.status == "terbit"]
+def versi_berlaku(session: Session, instansi_id: int, tahun: int, bulan: int = 12, draf: bool = False) -> Versi:
+    """Return the published version in force at the end of `bulan`.
+
+    A year with no published version has none, unless drafts are asked for (`draf` or
+    `tampilkan_draf`): then it is read as its drafts, by the same rule.
+    """
+    versions = list_versi(session, instansi_id, tahun)
+    published = [v for v in versions if v.status == "terbit"]
+    if not published and _draf(session, draf):
+        published = versions
     if not published:
         raise NotFound(f"tidak ada perjanjian kinerja tahun {tahun}")
     in_force = [v for v in published if v.berlaku_bulan <= bulan]

@@ -3,12 +3,18 @@
 Not a page itself (the router never registers it); it holds only Streamlit glue, no rules.
 """
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.errors import FragmentHandledException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from kinerja.auth import SESSION_HOURS, create_session, get_user, revoke_session, user_from_session
+from kinerja.auth import SESSION_HOURS, create_session, revoke_session, user_from_session
 from kinerja.config import get_settings
 from kinerja.db import get_engine, new_session
 from kinerja.entri import default_bulan, list_unit_isian
@@ -16,8 +22,13 @@ from kinerja.format import nama_bulan, nama_triwulan
 from kinerja.models import Instansi, Pengguna, Unit, Versi
 from kinerja.queries import is_demo, list_tahun, list_versi
 from kinerja.seed import init_database
+from kinerja.wewenang import boleh_buka
 
 COOKIE = "kinerja_sesi"
+ROOT = Path(__file__).resolve().parent.parent
+PESAN_GALAT = ("Terjadi kesalahan di server; tidak ada yang tersimpan sebagian. "
+               "Coba lagi, atau hubungi admin bila terulang.")
+log = logging.getLogger("kinerja")
 
 
 @st.cache_resource(show_spinner="Menyiapkan basis data...")
@@ -33,18 +44,24 @@ def engine() -> Engine:
 
 
 def current_user() -> Pengguna | None:
-    """Return the signed-in user as stored now; a deactivated user is signed out.
+    """Return the signed-in user as stored now, after checking this browser's session on every run.
 
-    A new browser session (a page reload) signs back in from the session cookie while its
-    server-side session is neither expired nor revoked.
+    The session token is kept in session_state after sign-in; a new browser session (a reload)
+    starts from the cookie. A session that was revoked (Keluar in another tab, a password, role or
+    unit change, deactivation) or has expired signs nobody in, not even in a tab opened before.
     """
-    user_id, token = st.session_state.get("user_id"), st.context.cookies.get(COOKIE)
-    user = get_user(engine(), user_id) if user_id is not None else user_from_session(engine(), token)
-    if user is None or not user.aktif:
+    token = st.session_state["sesi"] if "sesi" in st.session_state else st.context.cookies.get(COOKIE)
+    user = user_from_session(engine(), token)
+    if user is None:
+        if token:
+            # This session ended: forget everything of it, and of the cookie the tab was opened with.
+            st.session_state.clear()
+            if token == st.context.cookies.get(COOKIE):
+                st.session_state["cookie"] = ""
         st.session_state.pop("user_id", None)
+        st.session_state["sesi"] = ""
         return None
-    if user_id is None:
-        st.session_state["user_id"], st.session_state["sesi"] = user.id, token
+    st.session_state["sesi"], st.session_state["user_id"] = token, user.id
     return user
 
 
@@ -59,6 +76,7 @@ def sign_out() -> None:
     """Revoke this browser's session and forget everything of it; the router expires the cookie."""
     revoke_session(engine(), st.session_state.get("sesi") or st.context.cookies.get(COOKIE))
     st.session_state.clear()
+    st.session_state["sesi"] = ""
     st.session_state["cookie"] = ""
 
 
@@ -73,13 +91,47 @@ def write_cookie() -> None:
             unsafe_allow_javascript=True)
 
 
-def require(*peran: str) -> Pengguna:
-    """Stop the page unless the signed-in user has one of these roles."""
+def current_page() -> str | None:
+    """Return the page file Streamlit is running now ('pages/beranda.py'), or None outside a page."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash)
+    if not info or not info.get("script_path"):
+        return None
+    try:
+        return Path(info["script_path"]).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return None
+
+
+def require(*_peran: str) -> Pengguna:
+    """Stop the page unless the signed-in user's role may open it by `wewenang.HALAMAN`, the router's table.
+
+    Roles passed by older pages (`require("admin")`) are not consulted: one table says who sees what.
+    """
     user = current_user()
-    if user is None or user.peran not in peran:
+    if user is None or not boleh_buka(user.peran, current_page() or ""):
         st.error("Anda tidak berhak membuka halaman ini. Silakan masuk dengan akun yang sesuai.")
         st.stop()
     return user
+
+
+@contextmanager
+def tangani_galat() -> Iterator[None]:
+    """Show one Indonesian message for any error of a page and log its trace on the server only.
+
+    Streamlit's own control flow (st.stop, st.rerun, st.switch_page) raises exceptions that are not
+    `Exception`, so it passes through untouched; so does an error a fragment has already shown.
+    Every write is one transaction, so a failure leaves nothing half-saved.
+    """
+    try:
+        yield
+    except FragmentHandledException:
+        raise
+    except Exception:
+        log.exception("Kesalahan di halaman %s", current_page() or "(router)")
+        st.error(PESAN_GALAT, icon=":material/error:")
 
 
 def demo_database(user: Pengguna | None) -> bool:

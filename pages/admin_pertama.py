@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kinerja.auth import MIN_PASSWORD, count_users, create_user
+from kinerja.auth import ATURAN_USERNAME, MIN_PASSWORD, count_users, create_first_admin
 from kinerja.db import new_session
 from kinerja.errors import ValidationError
 from kinerja.queries import list_instansi
@@ -22,7 +22,7 @@ with new_session(engine()) as session:
 with st.form("admin_pertama"):
     office = st.selectbox("Instansi", offices, format_func=lambda o: o.nama, key="pertama_instansi")
     nama = st.text_input("Nama lengkap", key="pertama_nama")
-    username = st.text_input("Nama pengguna", key="pertama_username", help="Huruf kecil, angka, titik atau garis bawah")
+    username = st.text_input("Nama pengguna", key="pertama_username", help=ATURAN_USERNAME)
     password = st.text_input(f"Kata sandi (minimal {MIN_PASSWORD} karakter)", type="password", key="pertama_password")
     ulang = st.text_input("Ulangi kata sandi", type="password", key="pertama_ulang")
     submitted = st.form_submit_button("Buat admin", type="primary")
@@ -32,8 +32,8 @@ if submitted:
         st.error("Kedua kata sandi tidak sama.")
     else:
         try:
-            user = create_user(engine(), instansi_id=office.id, username=username, nama=nama,
-                               password=password, peran="admin")
+            user = create_first_admin(engine(), instansi_id=office.id, username=username, nama=nama,
+                                      password=password)
         except ValidationError as e:
             st.error("\n".join(f"- {p}" for p in e.problems))
         else:

@@ -2,14 +2,28 @@
 
 import streamlit as st
 
-from kinerja.auth import MIN_PASSWORD, PERAN, PERAN_LABEL, create_user, list_users, reset_password, update_user
+from kinerja.auth import (
+    ATURAN_USERNAME,
+    MIN_PASSWORD,
+    PERAN,
+    PERAN_LABEL,
+    check_password,
+    create_user,
+    list_users,
+    reset_password,
+    update_user,
+)
 from kinerja.db import new_session
 from kinerja.errors import ValidationError
 from kinerja.queries import list_units
 from pages._tampil import masalah
 from pages._ui import engine, instansi, require
 
-user = require("admin")
+# A new account starts with the least privilege: a pimpinan only reads. The admin raises it on purpose.
+PERAN_BAWAAN = "pimpinan"
+FORM_BARU = ("baru_nama", "baru_username", "baru_password")
+
+user = require()
 office = instansi(user)
 with new_session(engine()) as session:
     units = list_units(session, office.id)
@@ -24,26 +38,31 @@ st.dataframe(
 )
 if msg := st.session_state.pop("pengguna_pesan", None):
     st.success(msg)
+for key in st.session_state.pop("pengguna_kosongkan", ()):
+    # Set (not delete) the values before the widgets exist, so the browser empties its fields too.
+    st.session_state[key] = ""
 
 baru, ubah = st.tabs(["Tambah pengguna", "Ubah / reset kata sandi"])
 with baru, st.form("pengguna_baru", clear_on_submit=False):
     nama = st.text_input("Nama lengkap", key="baru_nama")
-    username = st.text_input("Nama pengguna", key="baru_username", help="Huruf kecil, angka, titik atau garis bawah")
-    peran = st.selectbox("Peran", PERAN, format_func=PERAN_LABEL.get, key="baru_peran")
+    username = st.text_input("Nama pengguna", key="baru_username", help=ATURAN_USERNAME)
+    peran = st.selectbox("Peran", PERAN, index=PERAN.index(PERAN_BAWAAN), format_func=PERAN_LABEL.get,
+                         key="baru_peran", help="Pimpinan hanya melihat; operator mengisi realisasi unitnya; "
+                                                "admin mengelola semuanya.")
     unit = st.selectbox("Unit (wajib untuk operator)", [None, *units], key="baru_unit",
-                        format_func=lambda u: "–" if u is None else u.nama)
+                        format_func=lambda u: "–" if u is None else u.nama,
+                        help="Operator mengisi realisasi unit ini. Untuk pimpinan (mis. Kasi): unit yang dipimpinnya.")
     password = st.text_input(f"Kata sandi awal (minimal {MIN_PASSWORD} karakter)", type="password",
                              key="baru_password")
     if st.form_submit_button("Tambah", type="primary"):
         try:
             created = create_user(engine(), instansi_id=office.id, username=username, nama=nama, password=password,
-                                  peran=peran, unit_id=unit.id if unit else None, oleh=user)
+                                  peran=peran, unit_id=unit.id if unit else None, pengguna=user)
         except ValidationError as e:
             masalah(e.problems)
         else:
             st.session_state["pengguna_pesan"] = f"Pengguna {created.username} dibuat."
-            for key in ("baru_nama", "baru_username", "baru_password"):
-                st.session_state.pop(key, None)
+            st.session_state["pengguna_kosongkan"] = FORM_BARU
             st.rerun()
 
 with ubah:
@@ -58,14 +77,19 @@ with ubah:
         aktif = st.checkbox("Aktif", value=target.aktif, key=f"ubah_aktif_{target.id}")
         password = st.text_input("Kata sandi baru (kosongkan bila tidak diganti)", type="password",
                                  key=f"ubah_password_{target.id}")
+        st.caption("Mengganti peran, unit atau kata sandi, atau menonaktifkan akun, mengeluarkan pengguna itu "
+                   "dari semua peramban.")
         if st.form_submit_button("Simpan perubahan", type="primary"):
             try:
+                if password and (problems := check_password(password)):
+                    raise ValidationError(problems)  # before anything is saved
                 update_user(engine(), user_id=target.id, peran=peran, unit_id=unit_id, aktif=aktif, nama=nama,
-                            oleh=user)
+                            pengguna=user)
                 if password:
-                    reset_password(engine(), user_id=target.id, password=password, oleh=user)
+                    reset_password(engine(), user_id=target.id, password=password, pengguna=user)
             except ValidationError as e:
                 masalah(e.problems)
             else:
                 st.session_state["pengguna_pesan"] = f"Pengguna {target.username} diperbarui."
+                st.session_state["pengguna_kosongkan"] = (f"ubah_password_{target.id}",)
                 st.rerun()

@@ -7,10 +7,10 @@ from kinerja.db import new_session
 from kinerja.laporan import compute_capaian_tahun
 from kinerja.queries import list_penjelasan, load_tahunan
 from kinerja.ringkasan import indikator_table, latest_triwulan, tren_indikator
-from pages._tampil import KOLOM_CAPAIAN, style_figure, tabel
+from pages._tampil import KOLOM_CAPAIAN, style_figure, tabel, teks_polos
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
-user = require("admin", "pimpinan")
+user = require()
 office = instansi(user)
 c1, c2, c3 = st.columns([1, 1, 2])
 with c1:
@@ -26,7 +26,7 @@ with c3:
 
 table = indikator_table(capaian)
 table = table[table["unit"] == unit].sort_values("no", key=lambda s: s.str.zfill(3))
-st.title(units[unit])
+st.title(teks_polos(units[unit]))
 st.dataframe(
     tabel(table[["no", "indikator", "satuan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "kategori"]],
           angka=("target_sd_tw", "realisasi_sd_tw"), persen=("capaian_sd_tw",)),
@@ -55,15 +55,19 @@ else:
 
 catatan = [(b, e.keterangan) for b, e in sorted(tahunan.data.realisasi.get(kode, {}).items()) if e.keterangan]
 if catatan:
-    st.markdown("**Keterangan**\n" + "\n".join(f"- {tren['nama_bulan'][b - 1]}: {k}" for b, k in catatan))
+    # Keterangan is typed by operators: shown as plain cells, never as Markdown (no images, links or headings).
+    st.subheader("Keterangan")
+    st.dataframe([{"Bulan": tren["nama_bulan"][b - 1], "Keterangan": k} for b, k in catatan],
+                 hide_index=True, width="stretch", key="unit_keterangan")
 with new_session(engine()) as session:
     penjelasan = list_penjelasan(session, ind.id)
 if not penjelasan:
     st.caption("Perjanjian kinerja tidak memuat penjelasan untuk indikator ini.")
 for p in penjelasan:
-    with st.expander(f"Penjelasan (lampiran PK {p.unit_nama})"):
+    with st.expander(f"Penjelasan (lampiran PK {teks_polos(p.unit_nama)})"):
         for label, text in (("Uraian sasaran", p.uraian_sasaran), ("Uraian", p.uraian), ("Relevansi", p.relevansi),
                             ("Formulasi", p.formulasi), ("Sumber data", p.sumber_data),
                             ("Penjelasan target", p.penjelasan_target)):
             if text:
-                st.markdown(f"**{label}**  \n{text}")
+                st.markdown(f"**{label}**")
+                st.text(text)

@@ -161,27 +161,51 @@ def type_into_cell(page: Page, grid: Locator, row_text: str, column: str, value:
     The canvas keeps an accessible table of its visible cells (ids glide-cell-<col>-<row>): it
     says where a cell is and which one is selected, so the keyboard can walk there.
     """
+    settle(page)  # a grid redrawn by a run still in flight would drop what is typed into it
     expect(grid.locator("td", has_text=row_text)).to_have_count(1)
     col = grid.locator("th").all_text_contents().index(column)
     row = grid.locator("td[aria-colindex='1']").all_text_contents().index(row_text)
+    cell = grid.locator(f"#glide-cell-{col}-{row}")
+    for _ in range(5):  # a grid mounted by the run that just ended may drop a click or a key: walk again
+        if _walk_to(page, grid, col, row):
+            break
+    expect(cell).to_have_attribute("aria-selected", "true")
+    for _ in range(3):  # an edit overlay opened while the grid redraws can close without committing
+        page.keyboard.press("Enter")
+        editor = page.locator("#portal textarea, #portal input").first
+        expect(editor).to_be_visible()
+        editor.fill(value)
+        page.keyboard.press("Enter")
+        try:
+            expect(cell).to_have_text(value, timeout=3_000)
+            break
+        except AssertionError:
+            cell.click()
+    expect(cell).to_have_text(value)
+
+
+def _walk_to(page: Page, grid: Locator, col: int, row: int) -> bool:
+    """Click the first cell, then walk with the arrow keys to (col, row), checking every step; False if lost."""
+    selected = grid.locator("td[aria-selected='true']")
     box = grid.get_by_test_id("data-grid-canvas").bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + 20, box["y"] + 52)  # a cell of the first row, below the 35 px header
-    selected = grid.locator("td[aria-selected='true']")
-    expect(selected).to_have_count(1)
+    try:
+        expect(selected).to_have_count(1, timeout=2_000)
+    except AssertionError:
+        return False
     at_col, at_row = (int(n) for n in (selected.get_attribute("id") or "").removeprefix("glide-cell-").split("-"))
-    for key, steps in (("ArrowRight", col - at_col), ("ArrowLeft", at_col - col),
-                       ("ArrowDown", row - at_row), ("ArrowUp", at_row - row)):
-        for _ in range(max(steps, 0)):
-            page.keyboard.press(key)
-    cell = grid.locator(f"#glide-cell-{col}-{row}")
-    expect(cell).to_have_attribute("aria-selected", "true")
-    page.keyboard.press("Enter")
-    editor = page.locator("#portal textarea, #portal input").first
-    expect(editor).to_be_visible()
-    editor.fill(value)
-    page.keyboard.press("Enter")
-    expect(cell).to_have_text(value)
+    while (at_col, at_row) != (col, row):
+        key, step = (("ArrowRight", (1, 0)) if at_col < col else ("ArrowLeft", (-1, 0)) if at_col > col
+                     else ("ArrowDown", (0, 1)) if at_row < row else ("ArrowUp", (0, -1)))
+        page.keyboard.press(key)
+        at_col, at_row = at_col + step[0], at_row + step[1]
+        try:
+            expect(grid.locator(f"#glide-cell-{at_col}-{at_row}")).to_have_attribute("aria-selected", "true",
+                                                                                     timeout=2_000)
+        except AssertionError:
+            return False
+    return True
 
 
 def drawn_chart(page: Page, title: str) -> Locator:

@@ -18,10 +18,11 @@ from kinerja.capaian import Bulanan
 from kinerja.cli import app
 from kinerja.db import new_session
 from kinerja.errors import ValidationError
-from kinerja.models import Instansi, Jejak
+from kinerja.models import Indikator, Instansi, Jejak
 from kinerja.queries import get_instansi, list_units, load_realisasi
 from kinerja.realisasi import EntriRealisasi, save_realisasi
-from kinerja.template import build_template, parse_template, preview_changes
+from kinerja.templat_baca import parse_template, preview_changes
+from kinerja.templat_buat import build_template
 
 TAHUN = 2025
 UNIT = "PERENCANAAN"
@@ -38,14 +39,14 @@ TYPED: dict[tuple[str, str, int], object] = {
     ("IK-6.1.1", "nilai", 1): 2, ("IK-6.1.1", "nilai", 2): "1",
     ("IK-6.1", "pembilang", 3): 3, ("IK-6.1", "penyebut", 3): 4,
     ("IK-6.4", "pembilang", 1): "12,5", ("IK-6.4", "penyebut", 1): 20,
-    ("IK-6.4.2", "nilai", 12): 15.0,
+    ("IK-6.4.2", "nilai", 12): 4.0,  # a number cell: Excel stores it as a float
 }
 # ... and what must then be stored.
 STORED = {
     "IK-6.1.1": {1: Bulanan(nilai=Decimal(2)), 2: Bulanan(nilai=Decimal(1))},
     "IK-6.1": {3: Bulanan(pembilang=Decimal(3), penyebut=Decimal(4))},
     "IK-6.4": {1: Bulanan(pembilang=Decimal("12.5"), penyebut=Decimal(20))},
-    "IK-6.4.2": {12: Bulanan(nilai=Decimal(15))},
+    "IK-6.4.2": {12: Bulanan(nilai=Decimal(4))},
 }
 
 
@@ -124,7 +125,7 @@ def test_a_filled_template_shows_its_changes_then_saves_exactly_what_was_typed(s
     assert {(c["kode"], c["bulan"], c["lama"], c["baru"]) for c in changes} == {
         ("IK-6.1.1", "Januari", "", "2"), ("IK-6.1.1", "Februari", "", "1"),
         ("IK-6.1", "Maret", "", "3 / 4"), ("IK-6.4", "Januari", "", "12,5 / 20"),
-        ("IK-6.4.2", "Desember", "", "15"),
+        ("IK-6.4.2", "Desember", "", "4"),
     }
     assert stored(seeded, office) == {}  # a preview writes nothing
 
@@ -168,14 +169,14 @@ def test_a_new_template_is_prefilled_and_an_empty_cell_changes_nothing(seeded, o
     assert (sheet[at("IK-6.1", "pembilang", 3)].value, sheet[at("IK-6.1", "penyebut", 3)].value) == (3, 4)
     assert preview(seeded, office, parse(seeded, office, data)) == []  # uploaded as downloaded: no change
 
-    edited = fill(data, {("IK-6.1.1", "nilai", 1): 5, ("IK-6.1", "pembilang", 3): 4, ("IK-6.1", "penyebut", 3): None})
+    edited = fill(data, {("IK-6.1.1", "nilai", 1): 3, ("IK-6.1", "pembilang", 3): 4, ("IK-6.1", "penyebut", 3): None})
     entries = parse(seeded, office, edited)
     assert [(c["kode"], c["bulan"], c["lama"], c["baru"]) for c in preview(seeded, office, entries)] == [
-        ("IK-6.1", "Maret", "3 / 4", "4 / 4"), ("IK-6.1.1", "Januari", "2", "5"),
+        ("IK-6.1", "Maret", "3 / 4", "4 / 4"), ("IK-6.1.1", "Januari", "2", "3"),
     ]
     save_realisasi(seeded, instansi_id=office.id, tahun=TAHUN, entries=entries)
     after = stored(seeded, office)
-    assert after["IK-6.1.1"][1] == Bulanan(nilai=Decimal(5), keterangan="Renja 2026")  # the note survives
+    assert after["IK-6.1.1"][1] == Bulanan(nilai=Decimal(3), keterangan="Renja 2026")  # the note survives
     assert after["IK-6.1"][3] == Bulanan(pembilang=Decimal(4), penyebut=Decimal(4))  # emptied penyebut kept
 
 
@@ -220,7 +221,7 @@ BAD_UPLOADS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
                                  f"{at('IK-6.4', 'penyebut', 2)}: IK-6.4 Februari harus diisi pembilang dan "
                                  "penyebutnya"),
     "negatif": (lambda data: fill(data, {("IK-6.4.1", "nilai", 4): -1}),
-                f"Lembar PERENCANAAN sel {at('IK-6.4.1', 'nilai', 4)}: -1 tidak boleh negatif"),
+                f"Lembar PERENCANAAN sel {at('IK-6.4.1', 'nilai', 4)}: tidak boleh negatif (-1)"),
     "pecahan untuk dokumen": (lambda data: fill(data, {("IK-6.1.3", "nilai", 5): "1,5"}),
                               f"Lembar PERENCANAAN sel {at('IK-6.1.3', 'nilai', 5)}: IK-6.1.3 Jumlah Dokumen DPA-SKPD "
                               "dan Laporan Hasil Koordinasi Penyusunan Dokumen DPA-SKPD (Mei): nilai harus bilangan "
@@ -282,6 +283,22 @@ def test_the_whole_template_has_a_sheet_per_unit_that_enters_and_no_computed_ind
     assert not kodes & {"IK-IKM", "IK-AKIP", "IK-6", "IK-6.2", "IK-6.5", "IK-1"}
 
 
+FORMULA = '=HYPERLINK("http://x","klik")'
+
+
+def test_an_indicator_name_that_looks_like_a_formula_stays_plain_text(seeded, office):
+    with new_session(seeded) as session:
+        ind = session.exec(select(Indikator).where(Indikator.kode == "IK-6.1.1")).one()
+        ind.nama, ind.satuan = FORMULA, "=1+1"
+        session.add(ind)
+        session.commit()
+        data = build_template(session, office, TAHUN, [UNIT])
+    n = ROWS.index(("IK-6.1.1", "nilai")) + 7
+    ws = openpyxl.load_workbook(io.BytesIO(data))[UNIT]
+    for cell in (ws.cell(n, 2), ws.cell(n, 4)):
+        assert cell.data_type == "s" and cell.value in (FORMULA, "=1+1"), cell.coordinate  # shown, never run
+
+
 # --- who may import ------------------------------------------------------------------------------
 
 
@@ -290,9 +307,9 @@ def test_an_operator_of_another_unit_cannot_import_this_units_template(seeded, o
     admin = create_user(seeded, instansi_id=office.id, username="admin", nama="Admin", password="rahasia-123",
                         peran="admin")
     umum = create_user(seeded, instansi_id=office.id, username="op.umum", nama="Operator Umum",
-                       password="rahasia-123", peran="operator", unit_id=units["UMUMKEU"], oleh=admin)
+                       password="rahasia-123", peran="operator", unit_id=units["UMUMKEU"], pengguna=admin)
     own = create_user(seeded, instansi_id=office.id, username="op.renc", nama="Operator Perencanaan",
-                      password="rahasia-123", peran="operator", unit_id=units[UNIT], oleh=admin)
+                      password="rahasia-123", peran="operator", unit_id=units[UNIT], pengguna=admin)
     data = fill(template, TYPED)
 
     with pytest.raises(ValidationError) as on_page:
