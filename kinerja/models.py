@@ -197,6 +197,8 @@ class Pengguna(SQLModel, table=True):
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
     aktif: bool = True
     dibuat_pada: datetime = Field(default_factory=now_utc)
+    gagal_masuk: int = 0  # failed sign-ins in a row
+    terkunci_sampai: datetime | None = None  # no sign-in before this time (after too many failures)
 
 
 class Sesi(SQLModel, table=True):
@@ -208,6 +210,7 @@ class Sesi(SQLModel, table=True):
     dibuat_pada: datetime = Field(default_factory=now_utc)
     kedaluwarsa: datetime
     dicabut: bool = False
+    terakhir_aktif: datetime | None = None  # the last run of this browser: an idle session ends
 
 
 class Realisasi(SQLModel, table=True):
@@ -223,6 +226,7 @@ class Realisasi(SQLModel, table=True):
     keterangan: str = _text()
     diisi_oleh: str = ""
     diubah_pada: datetime = Field(default_factory=now_utc)
+    versi: int = 1  # bumped by every write: a save based on an older versi is told someone else saved first
 
 
 class RealisasiAnggaran(SQLModel, table=True):
@@ -237,6 +241,7 @@ class RealisasiAnggaran(SQLModel, table=True):
     keterangan: str = _text()
     diisi_oleh: str = ""
     diubah_pada: datetime = Field(default_factory=now_utc)
+    versi: int = 1  # bumped by every write, like Realisasi.versi
 
 
 class SurveiIKM(SQLModel, table=True):
@@ -385,3 +390,14 @@ class Bukti(SQLModel, table=True):
     diganti_oleh_id: int | None = Field(default=None, foreign_key="bukti.id")  # a newer file replaced it
     diunggah_oleh: str = ""
     diunggah_pada: datetime = Field(default_factory=now_utc)
+
+
+class PercobaanMasuk(SQLModel, table=True):
+    """One sign-in attempt, kept to limit failures per account and per client."""
+
+    __tablename__ = "percobaan_masuk"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(default="", max_length=60, index=True)
+    klien: str = Field(default="", max_length=64, index=True)  # the client address (or its hash)
+    waktu: datetime = Field(default_factory=now_utc, index=True)
+    berhasil: bool = False
