@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from kinerja.format import format_angka, nama_bulan
-from kinerja.models import Anggaran, Indikator, Instansi, Jejak
+from kinerja.models import Anggaran, Indikator, Instansi, Jejak, Unit
 
 TAMBAH, UBAH, HAPUS = "tambah", "ubah", "hapus"
 
@@ -92,14 +92,30 @@ class BarisRiwayat:
 
 
 def list_riwayat(
-    session: Session, instansi: Instansi, tabel: str | None = None, limit: int = 500
+    session: Session, instansi: Instansi, tabel: str | None = None, limit: int = 500, *, oleh: str | None = None,
+    tahun: int | None = None, unit_kode: str | None = None, kode: str | None = None,
 ) -> list[BarisRiwayat]:
-    """Return the office's latest audit rows, newest first, in local time with readable items and values."""
+    """Return the office's latest audit rows, newest first, in local time with readable items and values.
+
+    Filters: by table, by who, by the year the row is about, by unit (its indicators, budget lines and
+    months), or by one indicator or budget line (its values, responses and evidence, with the
+    verification steps of its unit's months).
+    """
     query = select(Jejak).where(Jejak.instansi_id == instansi.id)
     if tabel:
         query = query.where(Jejak.tabel == tabel)
-    rows = session.exec(query.order_by(Jejak.waktu.desc(), Jejak.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
+    if oleh:
+        query = query.where(Jejak.pengguna == oleh)
+    rows = session.exec(query.order_by(Jejak.waktu.desc(), Jejak.id.desc())).all()  # type: ignore[union-attr]
     names = _names(session, instansi.id)
+    owners = _owners(session, instansi.id)
+    if kode:
+        unit_of_kode = owners.get(kode)
+        rows = [r for r in rows if _item(r) == kode or (r.tabel == "status_bulan" and _unit(r) == unit_of_kode)]
+    if unit_kode:
+        rows = [r for r in rows if _unit(r) == unit_kode or owners.get(_item(r) or "") == unit_kode]
+    if tahun:
+        rows = [r for r in rows if _tahun_of(r) == tahun]
     zona = _zona(instansi.zona_waktu)
     return [
         BarisRiwayat(
@@ -107,8 +123,40 @@ def list_riwayat(
             item=describe_kunci(r.tabel, r.kunci, names), aksi=r.aksi, sebelum=ringkas_nilai(r.sebelum),
             sesudah=ringkas_nilai(r.sesudah), alasan=r.alasan,
         )
-        for r in rows
+        for r in rows[:limit]
     ]
+
+
+def _item(row: Jejak) -> str | None:
+    """Return the indicator or budget kode a row is about (None for rows about something else)."""
+    parts = row.kunci.split("/")
+    if row.tabel in ("realisasi", "realisasi_anggaran", "tanggapan") and len(parts) == 3:
+        return parts[1]
+    if row.tabel in ("target", "pagu") and len(parts) == 3:
+        return parts[2]
+    if row.tabel == "bukti" and len(parts) == 4 and parts[3] != "-":
+        return parts[3]
+    return None
+
+
+def _unit(row: Jejak) -> str | None:
+    """Return the unit kode a row names in its key (verification steps, reopenings, evidence)."""
+    parts = row.kunci.split("/")
+    if row.tabel in ("status_bulan", "buka_isian") and len(parts) == 3:
+        return parts[2]
+    if row.tabel == "bukti" and len(parts) == 4:
+        return parts[2]
+    return None
+
+
+def _owners(session: Session, instansi_id: int) -> dict[str, str]:
+    """Return the unit kode of every indicator and budget line of the office, by their kode."""
+    owners: dict[str, str] = {}
+    for model in (Anggaran, Indikator):
+        rows = session.exec(select(model.kode, Unit.kode).join(Unit, Unit.id == model.unit_id)
+                            .where(model.instansi_id == instansi_id).order_by(model.tahun)).all()
+        owners |= dict(rows)
+    return owners
 
 
 def describe_kunci(tabel: str, kunci: str, names: Mapping[str, str]) -> str:

@@ -1,25 +1,46 @@
-"""Admin: the audit trail — who changed which realisation, target, pagu, version or user, when, from what to what."""
+"""Admin: the audit trail — who changed what and when, from what to what; per indicator, user, unit, year; CSV."""
 
 import streamlit as st
 
 from kinerja.db import new_session
-from kinerja.jejak import TABEL_LABEL, list_riwayat
+from kinerja.jejak import TABEL_LABEL, export_jejak_csv, list_jejak_tahun, list_riwayat
+from kinerja.queries import list_tahun, list_units
 from pages._ui import engine, instansi, require
 
-user = require("admin")
+user = require()
 office = instansi(user)
 st.title("Riwayat perubahan")
-st.caption(f"Setiap perubahan tercatat dan tidak dapat diubah: siapa, kapan, nilai sebelum dan sesudah. "
-           f"Waktu menurut zona {office.zona_waktu}. Menampilkan 500 perubahan terakhir.")
-pilihan = {"": "Semua", **TABEL_LABEL}
-tabel = st.selectbox("Jenis data", list(pilihan), format_func=pilihan.get, key="riwayat_tabel")
+st.caption(f"Setiap perubahan tercatat dan tidak dapat diubah atau dihapus, juga oleh basis datanya sendiri: "
+           f"siapa, kapan, nilai sebelum dan sesudah, dan alasannya. Waktu menurut zona {office.zona_waktu}.")
 with new_session(engine()) as session:
-    rows = list_riwayat(session, office, tabel or None)
+    years = list_tahun(session, office.id, draf=True)
+    units = {u.kode: u.nama for u in list_units(session, office.id)}
+c1, c2, c3, c4 = st.columns(4)
+tahun = c1.selectbox("Tahun", years, key="riwayat_tahun")
+pilihan = {"": "Semua", **TABEL_LABEL}
+tabel = c2.selectbox("Jenis data", list(pilihan), format_func=pilihan.get, key="riwayat_tabel")
+unit = c3.selectbox("Unit", ["", *units], format_func=lambda k: units.get(k, "Semua"), key="riwayat_unit")
+oleh = c4.text_input("Pengguna", key="riwayat_oleh", placeholder="nama pengguna")
+kode = st.text_input("Riwayat satu indikator atau sub kegiatan (kode)", key="riwayat_kode",
+                     placeholder="mis. IK-6.1.1: nilai tiap bulan, tanggapan, bukti, dan langkah verifikasi unitnya")
+with new_session(engine()) as session:
+    rows = list_riwayat(session, office, tabel or None, oleh=oleh.strip() or None, tahun=tahun,
+                        unit_kode=unit or None, kode=kode.strip() or None)
 if not rows:
-    st.info("Belum ada perubahan yang tercatat.")
-    st.stop()
-st.dataframe(
-    [{"Waktu": r.waktu, "Pengguna": r.pengguna, "Data": r.data, "Item": r.item, "Aksi": r.aksi,
-      "Sebelum": r.sebelum, "Sesudah": r.sesudah, "Alasan": r.alasan} for r in rows],
-    hide_index=True, width="stretch", placeholder="–",
-)
+    st.info("Tidak ada perubahan tercatat untuk pilihan ini.")
+else:
+    st.caption(f"{len(rows)} perubahan terakhir (paling banyak 500).")
+    st.dataframe(
+        [{"Waktu": r.waktu, "Pengguna": r.pengguna, "Data": r.data, "Item": r.item, "Aksi": r.aksi,
+          "Sebelum": r.sebelum, "Sesudah": r.sesudah, "Alasan": r.alasan} for r in rows],
+        hide_index=True, width="stretch", placeholder="–",
+    )
+
+
+def _csv() -> bytes:
+    with new_session(engine()) as session:
+        return export_jejak_csv(list_jejak_tahun(session, office.id, tahun))
+
+
+st.download_button(f"Unduh seluruh jejak {tahun} (CSV)", _csv, file_name=f"jejak-{tahun}.csv", mime="text/csv",
+                   key="riwayat_unduh", on_click="ignore", icon=":material/download:")

@@ -34,6 +34,7 @@ from kinerja.queries import (
 from kinerja.realisasi import EntriRealisasi, save_realisasi
 from kinerja.revisi import save_pagu
 from kinerja.seed import init_database
+from kinerja.verifikasi import ubah_status
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard.py"
@@ -745,6 +746,24 @@ def test_audit_trail_shows_who_changed_what(db: Engine, akun: Akun) -> None:
     assert table["Sebelum"][0] == "nilai: 1" and table["Sesudah"][0] == "nilai: 2"
     assert table["Waktu"][0].endswith(" WITA")  # the office's local time, not UTC
     assert "riwayat" not in " ".join(offered_pages(open_app(akun.pimpinan)))
+
+
+def test_audit_trail_of_one_indicator_holds_its_values_and_its_units_verification(db: Engine, akun: Akun) -> None:
+    with new_session(db) as session:
+        office = get_instansi(session)
+        unit_id = session.exec(select(Unit.id).where(Unit.kode == "PERENCANAAN")).one()
+    for kode, nilai in (("IK-6.1.1", "1"), ("IK-6.1.2", "1")):
+        save_realisasi(db, instansi_id=office.id, tahun=TAHUN, pengguna=akun.operator,
+                       entries=[EntriRealisasi(kode, 3, nilai=Decimal(nilai))])
+    ubah_status(db, unit_id=unit_id, tahun=TAHUN, bulan=3, aksi="ajukan", pengguna=akun.operator)
+    at = open_app(akun.admin, "pages/riwayat.py")
+    at.text_input(key="riwayat_kode").set_value("IK-6.1.1").run()
+    table = at.dataframe[0].value
+    assert list(table["Data"]) == ["Verifikasi", "Realisasi"]  # newest first: the submission, then the value
+    assert table["Item"][0] == f"PERENCANAAN — Maret {TAHUN}" and "IK-6.1.2" not in " ".join(table["Item"])
+    at.text_input(key="riwayat_kode").set_value("").run()
+    at.text_input(key="riwayat_oleh").set_value("tidak.ada").run()
+    assert not at.dataframe and "Tidak ada perubahan tercatat" in at.info[0].value
 
 
 def test_audit_trail_opens_after_a_pagu_change(db: Engine, akun: Akun) -> None:
