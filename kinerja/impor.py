@@ -6,19 +6,30 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
-
 from kinerja.angka import BILANGAN, NILAI, RUPIAH, AngkaError, Jenis, parse_angka
 from kinerja.errors import ValidationError
+from kinerja.format import format_angka
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi
+from kinerja.unggah import (
+    ANGGARAN_CSV,
+    IKM_CSV,
+    IKM_XLSX,
+    REALISASI_CSV,
+    Batas,
+    baca_berkas,
+    baca_lembar,
+    buka_xlsx,
+    cek_baris_csv,
+)
 
 REALISASI_COLUMNS = ["kode", "bulan", "nilai", "pembilang", "penyebut", "keterangan"]
 REALISASI_ANGGARAN_COLUMNS = ["kode", "bulan", "realisasi"]
 IKM_COLUMNS = [f"u{i}" for i in range(1, 10)]
 
 
-def read_table(data: bytes, name: str) -> tuple[list[str], list[dict[str, str]]]:
-    """Decode a CSV (UTF-8, comma or semicolon as Excel writes it) into header and rows."""
+def read_table(data: bytes, name: str, batas: Batas = REALISASI_CSV) -> tuple[list[str], list[dict[str, str]]]:
+    """Decode a CSV (UTF-8, comma or semicolon as Excel writes it) into header and rows, within its bounds."""
+    cek_baris_csv(data, name, batas)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -26,9 +37,19 @@ def read_table(data: bytes, name: str) -> tuple[list[str], list[dict[str, str]]]
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    rows = [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        rows = []
+        for row in reader:
+            if None in row:  # more cells than the header: a comma inside an unquoted text
+                raise ValidationError([f"{name} baris {reader.line_num}: {len(header) + len(row[None])} kolom, judul "
+                                       f"hanya {len(header)}; apit teks yang memuat koma dengan tanda kutip (\"...\")"])
+            rows.append({k: (v or "").strip() for k, v in row.items()})
+    except csv.Error as e:  # a cell over csv.field_size_limit (128 KB), or a quote that never closes
+        why = "satu sel lebih dari 128 KB" if "field limit" in str(e) else "tidak dapat dibaca sebagai CSV (periksa " \
+            "tanda kutip)"
+        raise ValidationError([f"{name} baris {reader.reader.line_num}: {why}"]) from None
     return header, rows
 
 
@@ -94,7 +115,7 @@ def parse_realisasi_csv(data: bytes, name: str = "berkas") -> list[EntriRealisas
 
 def parse_anggaran_csv(data: bytes, name: str = "berkas") -> list[EntriAnggaran]:
     """Parse `kode,bulan,realisasi` rows (whole Rupiah); raise ValidationError."""
-    header, rows = read_table(data, name)
+    header, rows = read_table(data, name, ANGGARAN_CSV)
     check_columns(header, REALISASI_ANGGARAN_COLUMNS, ["keterangan"], name)
     problems: list[str] = []
     entries = []
@@ -117,25 +138,31 @@ def parse_anggaran_csv(data: bytes, name: str = "berkas") -> list[EntriAnggaran]
 
 def parse_ikm_csv(data: bytes, name: str = "berkas") -> list[list[int | None]]:
     """Parse one respondent per row, columns u1..u9 with answers 1-4 (blank = not answered)."""
-    header, rows = read_table(data, name)
+    header, rows = read_table(data, name, IKM_CSV)
     check_columns(header, IKM_COLUMNS, ["responden", "no"], name)
     return check_jawaban([[row[c] for c in IKM_COLUMNS] for row in rows], name)
 
 
 def parse_ikm_xlsx(data: bytes, name: str = "berkas") -> list[list[int | None]]:
     """Parse the first sheet of an XLSX: a header row with u1..u9, then one respondent per row."""
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a non-XLSX file
-        raise ValidationError([f"{name}: bukan berkas Excel (.xlsx) yang bisa dibaca"]) from None
-    sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    with buka_xlsx(data, name, IKM_XLSX) as workbook:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise ValidationError([f"{name}: tidak ada lembar kerja"])
+        where = f"{name} lembar {sheet.title}"
+        saran = f" (judul kolom dan paling banyak {format_angka(IKM_XLSX.maks_baris)} responden)"
+        rows = baca_lembar(sheet, where, IKM_XLSX.maks_baris + 1, IKM_XLSX.maks_kolom, saran)
     if not rows:
         raise ValidationError([f"{name}: lembar pertama kosong"])
     header = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
-    check_columns([h for h in header if h], IKM_COLUMNS, ["responden", "no"], f"{name} lembar {sheet.title}")
+    check_columns([h for h in header if h], IKM_COLUMNS, ["responden", "no"], where)
     index = [header.index(c) for c in IKM_COLUMNS]
-    return check_jawaban([[row[i] if i < len(row) else None for i in index] for row in rows[1:]], name)
+    return check_jawaban([[row[i] for i in index] for row in rows[1:]], name)
+
+
+def parse_ikm(data: bytes, name: str) -> list[list[int | None]]:
+    """Parse an uploaded IKM file, XLSX or CSV by its name."""
+    return parse_ikm_xlsx(data, name) if name.lower().endswith(".xlsx") else parse_ikm_csv(data, name)
 
 
 def check_jawaban(rows: Sequence[Sequence[object]], name: str) -> list[list[int | None]]:
@@ -166,8 +193,5 @@ def check_jawaban(rows: Sequence[Sequence[object]], name: str) -> list[list[int 
 
 
 def read_file(path: Path) -> bytes:
-    """Read a file, with an Indonesian message when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise ValidationError([f"{path}: tidak bisa dibaca ({e.strerror})"]) from None
+    """Read a file named on the command line, with an Indonesian message when it cannot be read or is too big."""
+    return baca_berkas(path)

@@ -2,31 +2,44 @@
 
 Sheets: info (key/value), unit, pejabat, perjanjian, anggaran, indikator, penjelasan; the last
 three have exactly the columns of anggaran.csv, indikator.csv and penjelasan.csv. An import is
-turned into a data/ folder and checked by the same validation as `kinerja init`, so a filled
-workbook is accepted exactly when the same data as files would be.
+checked by the same validation as `kinerja init` (kinerja.pk_periksa), so a filled workbook is
+accepted exactly when the same data as files would be; its problems name the sheet and row. A
+workbook loads only into the importing admin's own office; from the command line, into an
+existing office, or a new one only when asked for.
 """
 
-import csv
 import io
-import tempfile
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
+from typing import Any
 
-import openpyxl
 import xlsxwriter
-import yaml
+from openpyxl.workbook.workbook import Workbook
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from kinerja.angka import BILANGAN, AngkaError, parse_angka
 from kinerja.db import write_session
+from kinerja.ekspor import buka_workbook
 from kinerja.errors import ValidationError
-from kinerja.models import Instansi, Pejabat, Penjelasan, Perjanjian, Versi
+from kinerja.jejak import catat_jejak
+from kinerja.kode import tampil_kode
+from kinerja.models import Instansi, Pejabat, Pengguna, Penjelasan, Perjanjian, Versi
+from kinerja.pk_data import PENJELASAN_COLUMNS, TABEL_CSV, SeedPK, Tempat
+from kinerja.pk_periksa import check_seed
 from kinerja.queries import list_anggaran, list_baris, list_units
-from kinerja.seed import PENJELASAN_COLUMNS, SeedError, is_loaded, load_seed, read_seed
+from kinerja.seed import is_loaded, load_seed
+from kinerja.unggah import PK_XLSX, baca_lembar, buka_xlsx
+from kinerja.wewenang import pastikan_wewenang
 
 INFO_KEYS = ["instansi_kode", "instansi_nama", "kabupaten", "tempat", "tahun", "versi_nomor", "versi_nama",
              "versi_tanggal", "berlaku_bulan"]
+# info key -> the field of pk.yaml it fills ("versi.nomor"), as pk_periksa names fields
+INFO_FIELD = {"instansi_kode": "instansi.kode", "instansi_nama": "instansi.nama", "kabupaten": "instansi.kabupaten",
+              "tempat": "instansi.tempat", "tahun": "tahun", "versi_nomor": "versi.nomor", "versi_nama": "versi.nama",
+              "versi_tanggal": "versi.tanggal", "berlaku_bulan": "versi.berlaku_bulan"}
+OPTIONAL_COLUMNS = ("label_pembilang", "label_penyebut", "nilai_khusus")
+MAKS_INFO = 100  # rows of the info sheet read
 TABLES = {
     "unit": ["kode", "nama", "jenis", "induk"],
     "pejabat": ["kode", "nama", "nip", "jabatan", "unit"],
@@ -81,8 +94,7 @@ def export_pk_xlsx(session: Session, versi: Versi) -> bytes:
     """Return one version of a year's agreements as a workbook in the data/ layout."""
     office = session.get(Instansi, versi.instansi_id)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                                        "strings_to_urls": False})
+    book = buka_workbook(buffer)  # names typed by users stay text, never a formula or a link
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     info = book.add_worksheet("info")
@@ -126,89 +138,135 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_sheet(book: openpyxl.Workbook, name: str, problems: list[str]) -> list[dict[str, str]]:
-    if name not in book.sheetnames:
-        problems.append(f"lembar '{name}' tidak ada (lembar yang dibutuhkan: info, {', '.join(TABLES)})")
-        return []
-    rows = list(book[name].iter_rows(values_only=True))
+def _read_sheet(book: Workbook, sheet: str, name: str, problems: list[str]) -> tuple[list[dict[str, str]], list[int]]:
+    """Return a table sheet's non-empty rows as text, with their row numbers; at most PK_XLSX.maks_baris rows."""
+    if sheet not in book.sheetnames:
+        problems.append(f"lembar '{sheet}' tidak ada (lembar yang dibutuhkan: info, {', '.join(TABLES)})")
+        return [], []
+    rows = baca_lembar(book[sheet], f"{name}: lembar {sheet}", PK_XLSX.maks_baris, PK_XLSX.maks_kolom)
     header = [_cell_text(h) for h in rows[0]] if rows else []
-    missing = [c for c in TABLES[name] if c not in header and c not in ("label_pembilang", "label_penyebut",
-                                                                          "nilai_khusus")]
+    missing = [c for c in TABLES[sheet] if c not in header and c not in OPTIONAL_COLUMNS]
     if missing:
-        problems.append(f"lembar '{name}': kolom tidak ada: {', '.join(missing)}")
-        return []
-    return [
-        {h: _cell_text(v) for h, v in zip(header, row, strict=False) if h}
-        for row in rows[1:] if any(v is not None and str(v).strip() for v in row)
-    ]
+        problems.append(f"lembar '{sheet}': kolom tidak ada: {', '.join(missing)}")
+        return [], []
+    table, numbers = [], []
+    for n, row in enumerate(rows[1:], start=2):
+        if any(v is not None and str(v).strip() for v in row):
+            table.append({h: _cell_text(v) for h, v in zip(header, row, strict=False) if h})
+            numbers.append(n)
+    return table, numbers
 
 
-def _info(book: openpyxl.Workbook, problems: list[str]) -> dict[str, str]:
+def _info(book: Workbook, name: str, problems: list[str]) -> tuple[dict[str, object], dict[str, str]]:
+    """Return the info sheet's values by key, and where each key's row is ('baris 5 (tahun)')."""
     if "info" not in book.sheetnames:
         problems.append("lembar 'info' tidak ada")
-        return {}
-    info = {_cell_text(r[0]): r[1] for r in book["info"].iter_rows(values_only=True) if r and r[0]}
-    missing = [k for k in INFO_KEYS if k not in info]
+        return {}, {}
+    values: dict[str, object] = {}
+    where: dict[str, str] = {}
+    for n, row in enumerate(baca_lembar(book["info"], f"{name}: lembar info", MAKS_INFO, 2), start=1):
+        key = _cell_text(row[0])
+        if key in INFO_FIELD and key not in values:
+            values[key], where[INFO_FIELD[key]] = row[1], f"baris {n} ({key})"
+    missing = [k for k in INFO_KEYS if k not in values]
     if missing:
         problems.append(f"lembar 'info': baris tidak ada: {', '.join(missing)}")
-    return info
+    return values, where
+
+
+def _as_int(value: object, empty: int | None = None) -> object:
+    """Return a whole number cell as int (2026, 2026.0 or '2026'); anything else as it is, for the check to name."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return empty if empty is not None else value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    try:
+        number = parse_angka(value, BILANGAN)
+    except AngkaError:
+        return value
+    return value if number is None else int(number)
 
 
 def _as_date(value: object) -> object:
     if isinstance(value, datetime):
         return value.date()
+    if isinstance(value, date):
+        return value
     try:
-        return date.fromisoformat(str(value))
+        return date.fromisoformat(str(value).strip())
     except ValueError:
         return str(value)
 
 
-def _write_folder(folder: Path, info: dict[str, object], tables: dict[str, list[dict[str, str]]]) -> None:
-    meta = {
-        "instansi": {"kode": str(info["instansi_kode"]), "nama": str(info["instansi_nama"]),
-                     "kabupaten": str(info["kabupaten"]), "tempat": str(info.get("tempat") or "")},
-        "tahun": int(info["tahun"]),
-        "versi": {"nomor": int(info["versi_nomor"] or 0), "nama": str(info["versi_nama"]),
-                  "tanggal": _as_date(info["versi_tanggal"]), "berlaku_bulan": int(info["berlaku_bulan"] or 1)},
+def _meta(info: dict[str, object], tables: dict[str, list[dict[str, str]]]) -> dict[str, Any]:
+    """Shape the info sheet and the unit, pejabat and perjanjian sheets as pk.yaml would hold them."""
+    return {
+        "instansi": {"kode": _cell_text(info["instansi_kode"]), "nama": _cell_text(info["instansi_nama"]),
+                     "kabupaten": _cell_text(info["kabupaten"]), "tempat": _cell_text(info.get("tempat"))},
+        "tahun": _as_int(info["tahun"]),
+        "versi": {"nomor": _as_int(info["versi_nomor"], 0), "nama": _cell_text(info["versi_nama"]),
+                  "tanggal": _as_date(info["versi_tanggal"]), "berlaku_bulan": _as_int(info["berlaku_bulan"], 1)},
         "unit": [{**r, "induk": r["induk"] or None} for r in tables["unit"]],
         "pejabat": [{**r, "unit": r["unit"] or None} for r in tables["pejabat"]],
         "perjanjian": [{**r, "tanggal": _as_date(r["tanggal"])} for r in tables["perjanjian"]],
     }
-    (folder / "pk.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    for name in ("anggaran", "indikator", "penjelasan"):
-        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=TABLES[name], extrasaction="ignore", lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(tables[name])
 
 
-def import_pk_xlsx(engine: Engine, data: bytes, name: str = "berkas", oleh: object = None) -> str:
-    """Validate a filled workbook like a data/ folder and load it as a draft year; all or nothing."""
-    if oleh is not None and getattr(oleh, "peran", None) != "admin":
-        raise ValidationError(["Hanya admin yang dapat mengimpor perjanjian kinerja"])
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:  # openpyxl raises many kinds for a non-XLSX file
-        raise ValidationError([f"{name}: bukan berkas Excel (.xlsx) yang bisa dibaca"]) from None
+def read_pk_xlsx(data: bytes, name: str = "berkas") -> SeedPK:
+    """Read and validate a PK workbook like a data/ folder; raise ValidationError naming sheet, row and field."""
     problems: list[str] = []
-    info = _info(book, problems)
-    tables = {sheet: _read_sheet(book, sheet, problems) for sheet in TABLES}
+    with buka_xlsx(data, name, PK_XLSX) as book:
+        info, where = _info(book, name, problems)
+        read = {sheet: _read_sheet(book, sheet, name, problems) for sheet in TABLES}
     if problems:
         raise ValidationError([f"{name}: {p}" for p in problems])
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        try:
-            _write_folder(folder, info, tables)
-            seed = read_seed(folder)
-        except (ValueError, TypeError) as e:
-            items = e.problems if isinstance(e, SeedError) else [f"lembar 'info': {e}"]
-            raise ValidationError([
-                f"{name}: " + p.replace(f"{folder}/", "lembar ").replace(".csv", "").replace("pk.yaml", "lembar info")
-                for p in items
-            ]) from None
-        with write_session(engine) as session:
-            if is_loaded(session, seed):
-                raise ValidationError([f"{name}: {seed.meta['instansi']['nama']} tahun {seed.tahun} sudah ada"])
-            load_seed(session, seed, status="draf")
-    return f"{seed.meta['instansi']['nama']} {seed.tahun}: {len(seed.indikator)} baris indikator dimuat sebagai draf"
+    tables = {sheet: rows for sheet, (rows, _) in read.items()}
+    seed = SeedPK(meta=_meta(info, tables), anggaran=tables["anggaran"], indikator=tables["indikator"],
+                  penjelasan=tables["penjelasan"], nomor={sheet: numbers for sheet, (_, numbers) in read.items()})
+    tempat = Tempat(info="lembar info", berkas={t: f"lembar {t}" for t in (*TABLES, *TABEL_CSV)}, lembar=True,
+                    bidang_info=where)
+    problems = check_seed(seed, tempat)
+    if problems:
+        raise ValidationError([f"{name}: {p}" for p in problems])
+    return seed
 
+
+def _check_kantor(session: Session, seed: SeedPK, name: str, pengguna: Pengguna | None, instansi_baru: bool) -> None:
+    """Refuse a workbook for another office than the admin's own; from the CLI, an unknown office unless asked for."""
+    kode = seed.instansi_kode
+    if pengguna is not None:
+        pastikan_wewenang(session, pengguna, "kelola_versi", instansi_id=pengguna.instansi_id)
+        own = session.get(Instansi, pengguna.instansi_id)
+        if own is None or own.kode != kode:
+            raise ValidationError([f"{name}: berkas ini untuk instansi '{tampil_kode(kode)}', bukan instansi Anda "
+                                   f"'{own.kode if own else '-'}'; perbaiki instansi_kode di lembar info"])
+        return
+    kodes = list(session.exec(select(Instansi.kode)))
+    if kode in kodes:
+        return
+    mirip = [k for k in kodes if k.casefold() == kode.casefold()]
+    if mirip:
+        raise ValidationError([f"{name}: lembar info, instansi_kode '{tampil_kode(kode)}' berbeda huruf besar/kecil "
+                               f"dengan instansi '{mirip[0]}' yang sudah ada; tulis persis '{mirip[0]}'"])
+    if not instansi_baru:
+        raise ValidationError([f"{name}: instansi '{tampil_kode(kode)}' belum ada (yang ada: "
+                               f"{', '.join(kodes) or '-'}); perbaiki instansi_kode di lembar info, atau pakai "
+                               "--instansi-baru untuk membuat instansi baru"])
+
+
+def import_pk_xlsx(engine: Engine, data: bytes, name: str = "berkas", pengguna: Pengguna | None = None,
+                   oleh: str = "cli", *, instansi_baru: bool = False) -> str:
+    """Validate a filled workbook like a data/ folder and load it as a draft year; all or nothing."""
+    seed = read_pk_xlsx(data, name)
+    versi = seed.meta["versi"]
+    with write_session(engine) as session:
+        _check_kantor(session, seed, name, pengguna, instansi_baru)
+        if is_loaded(session, seed):
+            raise ValidationError([f"{name}: {seed.meta['instansi']['nama']} tahun {seed.tahun} sudah ada"])
+        instansi = load_seed(session, seed, status="draf")
+        catat_jejak(session, instansi_id=instansi.id, oleh=pengguna.username if pengguna else oleh, tabel="versi",
+                    kunci=f"{seed.tahun}/{versi.get('nomor', 0)}", sebelum=None,
+                    sesudah={"nama": versi["nama"], "status": "draf", "sumber": name})
+    return f"{instansi.nama} {seed.tahun}: {len(seed.indikator)} baris indikator dimuat sebagai draf"

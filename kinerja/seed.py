@@ -1,13 +1,12 @@
 """Read a year's Perjanjian Kinerja from a `data/` folder, validate it whole, and load it.
 
 A folder holds pk.yaml, anggaran.csv, indikator.csv and penjelasan.csv (see data/*/pk.yaml).
-Every problem is reported with the file, the entry and what is wrong, and nothing is loaded
-while any problem remains.
+Every problem is reported with the file, the entry and what is wrong (kinerja.pk_periksa), and
+nothing is loaded while any problem remains.
 """
 
 import csv
-from dataclasses import dataclass, field
-from datetime import date
+import io
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,7 @@ import yaml
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from kinerja.angka import RUPIAH, AngkaError, parse_angka
-from kinerja.capaian import AGREGASI, JENIS, POLARITAS, SUMBER
+from kinerja.angka import parse_angka
 from kinerja.db import migrate, write_session
 from kinerja.models import (
     Anggaran,
@@ -31,242 +29,80 @@ from kinerja.models import (
     Unit,
     Versi,
 )
-
-TINGKAT = ("program", "kegiatan", "sub_kegiatan")
-INDUK_TINGKAT = {"program": None, "kegiatan": "program", "sub_kegiatan": "kegiatan"}
-JENIS_UNIT = ("pimpinan", "sekretariat", "seksi", "subbag")
-ANGGARAN_COLUMNS = ["kode", "tingkat", "induk", "nama", "unit", "pagu"]
-INDIKATOR_COLUMNS = [
-    "unit", "no", "sasaran", "kode", "indikator", "satuan", "target", "polaritas", "agregasi",
-    "jenis", "sumber", "anggaran_kode", "target_renstra", "tw1", "tw2", "tw3", "tw4",
-]
-PENJELASAN_COLUMNS = [
-    "unit", "kode", "no", "uraian_sasaran", "uraian", "relevansi", "formulasi", "sumber_data",
-    "penjelasan_target",
-]
-# Columns that every agreement row of one shared indicator must agree on.
-SHARED = [
-    "indikator", "satuan", "target", "polaritas", "agregasi", "jenis", "sumber", "anggaran_kode",
-    "target_renstra", "tw1", "tw2", "tw3", "tw4", "label_pembilang", "label_penyebut", "nilai_khusus",
-]
-NILAI_KHUSUS = ("", "ikm", "akip")
+from kinerja.pk_data import (
+    ANGGARAN_COLUMNS,
+    INDIKATOR_COLUMNS,
+    PENJELASAN_COLUMNS,
+    TABEL_CSV,
+    SeedError,
+    SeedPK,
+    pagu_rupiah,
+    tempat_folder,
+)
+from kinerja.pk_periksa import cek_bentuk, check_seed
 
 
-class SeedError(ValueError):
-    """The seed folder is invalid; `problems` lists every 'file, entry: problem'."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("Data PK tidak valid, tidak ada yang dimuat:\n" + "\n".join(problems))
-
-
-@dataclass
-class SeedPK:
-    """A validated seed folder, ready to load."""
-
-    folder: Path
-    meta: dict[str, Any]
-    anggaran: list[dict[str, str]]
-    indikator: list[dict[str, str]]
-    penjelasan: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def tahun(self) -> int:
-        return int(self.meta["tahun"])
-
-    @property
-    def instansi_kode(self) -> str:
-        return str(self.meta["instansi"]["kode"])
-
-
-def _read_csv(path: Path, required: list[str], problems: list[str]) -> list[dict[str, str]]:
+def _read_csv(path: Path, required: list[str], problems: list[str]) -> tuple[list[dict[str, str]], list[int]]:
     if not path.exists():
         problems.append(f"{path}: berkas tidak ada")
-        return []
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
+        return [], []
+    text = _read_text(path, problems)
+    if text is None:
+        return [], []
+    rows, lines = [], []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
             problems.append(f"{path}: kolom tidak ada: {', '.join(missing)}")
-            return []
-        return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+            return [], []
+        for row in reader:
+            rows.append({k: (v or "").strip() for k, v in row.items() if k})
+            lines.append(reader.line_num)
+    except csv.Error:  # a cell over 128 KB, or a quote that never closes
+        problems.append(f"{path}, baris {reader.reader.line_num}: tidak dapat dibaca sebagai CSV")
+    return rows, lines
 
 
-def _check_meta(path: Path, meta: Any, problems: list[str]) -> None:
-    if not isinstance(meta, dict):
-        problems.append(f"{path}: isi berkas bukan pemetaan YAML")
-        return
-    for key in ("instansi", "tahun", "versi", "unit", "pejabat", "perjanjian"):
-        if key not in meta:
-            problems.append(f"{path}: bagian '{key}' tidak ada")
-    if problems:
-        return
-    units = {u.get("kode") for u in meta["unit"]}
-    for u in meta["unit"]:
-        if u.get("jenis") not in JENIS_UNIT:
-            problems.append(f"{path}, unit {u.get('kode')}: jenis '{u.get('jenis')}' tidak dikenal")
-        if u.get("induk") is not None and u["induk"] not in units:
-            problems.append(f"{path}, unit {u.get('kode')}: induk '{u['induk']}' tidak ada")
-    pejabat = {p.get("kode") for p in meta["pejabat"]}
-    for p in meta["pejabat"]:
-        if p.get("unit") is not None and p["unit"] not in units:
-            problems.append(f"{path}, pejabat {p.get('kode')}: unit '{p['unit']}' tidak ada")
-    for pk in meta["perjanjian"]:
-        if pk.get("unit") not in units:
-            problems.append(f"{path}, perjanjian {pk.get('unit')}: unit tidak ada")
-        for side in ("pihak_pertama", "pihak_kedua"):
-            if pk.get(side) not in pejabat:
-                problems.append(f"{path}, perjanjian {pk.get('unit')}: {side} '{pk.get(side)}' tidak ada")
-        if not isinstance(pk.get("tanggal"), date):
-            problems.append(f"{path}, perjanjian {pk.get('unit')}: tanggal bukan tanggal (YYYY-MM-DD)")
-    versi = meta["versi"]
-    if not isinstance(versi.get("tanggal"), date):
-        problems.append(f"{path}, versi: tanggal bukan tanggal (YYYY-MM-DD)")
-    if versi.get("berlaku_bulan", 1) not in range(1, 13):
-        problems.append(f"{path}, versi: berlaku_bulan harus 1-12")
-
-
-def _pagu(text: str) -> int | None:
-    """Return a pagu cell as whole Rupiah, or None when it is empty or not a valid amount."""
+def _read_text(path: Path, problems: list[str]) -> str | None:
+    """Return a file's text, or None with a problem naming it when it is not UTF-8."""
     try:
-        value = parse_angka(text, RUPIAH)
-    except AngkaError:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        problems.append(f"{path}: bukan teks UTF-8 (byte ke-{e.start + 1}); simpan ulang berkas sebagai UTF-8")
         return None
-    return None if value is None else int(value)
-
-
-def _check_anggaran(path: Path, rows: list[dict[str, str]], units: set[str], problems: list[str]) -> None:
-    by_kode: dict[str, dict[str, str]] = {}
-    for n, row in enumerate(rows, start=2):
-        where = f"{path}, baris {n} (kode {row['kode'] or '?'})"
-        if not row["kode"]:
-            problems.append(f"{where}: kode kosong")
-            continue
-        if row["kode"] in by_kode:
-            problems.append(f"{where}: kode ganda")
-        by_kode[row["kode"]] = row
-        if row["tingkat"] not in TINGKAT:
-            problems.append(f"{where}: tingkat '{row['tingkat']}' tidak dikenal ({', '.join(TINGKAT)})")
-        if row["unit"] not in units:
-            problems.append(f"{where}: unit '{row['unit']}' tidak ada di pk.yaml")
-        try:
-            if parse_angka(row["pagu"], RUPIAH) is None:
-                problems.append(f"{where}: pagu harus diisi")
-        except AngkaError as e:
-            problems.append(f"{where}: pagu {e}")
-    for n, row in enumerate(rows, start=2):
-        where = f"{path}, baris {n} (kode {row['kode']})"
-        expected = INDUK_TINGKAT.get(row["tingkat"])
-        induk = by_kode.get(row["induk"]) if row["induk"] else None
-        if row["induk"] and induk is None:
-            problems.append(f"{where}: induk '{row['induk']}' tidak ada")
-        elif expected is None and row["induk"]:
-            problems.append(f"{where}: program tidak boleh punya induk")
-        elif expected and (induk is None or induk["tingkat"] != expected):
-            problems.append(f"{where}: induk {row['tingkat']} harus sebuah {expected}")
-        children = [c for c in rows if c["induk"] == row["kode"] and _pagu(c["pagu"]) is not None]
-        own = _pagu(row["pagu"])
-        if children and own is not None:
-            total = sum(_pagu(c["pagu"]) or 0 for c in children)
-            if total != own:
-                pagu, anak = (f"{v:,}".replace(",", ".") for v in (own, total))
-                problems.append(f"{where}: pagu {pagu} tidak sama dengan jumlah pagu anaknya {anak}")
-
-
-def _check_indikator(
-    path: Path, rows: list[dict[str, str]], units: set[str], nodes: set[str], problems: list[str]
-) -> None:
-    first: dict[str, tuple[int, dict[str, str]]] = {}
-    seen_rows: set[tuple[str, str]] = set()
-    for n, row in enumerate(rows, start=2):
-        where = f"{path}, baris {n} (kode {row['kode'] or '?'})"
-        if not row["kode"]:
-            problems.append(f"{where}: kode kosong")
-            continue
-        if row["unit"] not in units:
-            problems.append(f"{where}: unit '{row['unit']}' tidak ada di pk.yaml")
-        if (row["unit"], row["kode"]) in seen_rows:
-            problems.append(f"{where}: indikator ini sudah ada di perjanjian {row['unit']}")
-        seen_rows.add((row["unit"], row["kode"]))
-        for column, allowed in (
-            ("polaritas", POLARITAS), ("agregasi", AGREGASI), ("jenis", JENIS), ("sumber", SUMBER)
-        ):
-            if row[column] not in allowed:
-                problems.append(f"{where}: {column} '{row[column]}' tidak dikenal ({', '.join(allowed)})")
-        for column in ("target", "target_renstra", "tw1", "tw2", "tw3", "tw4"):
-            try:
-                value = parse_angka(row[column])
-            except ValueError as e:
-                problems.append(f"{where}: {column} {e}")
-                continue
-            if column == "target" and value is None:
-                problems.append(f"{where}: target kosong")
-            if value is not None and value < 0:
-                problems.append(f"{where}: {column} tidak boleh negatif")
-        if not row["satuan"]:
-            problems.append(f"{where}: satuan kosong")
-        if row["anggaran_kode"] and row["anggaran_kode"] not in nodes:
-            problems.append(f"{where}: anggaran_kode '{row['anggaran_kode']}' tidak ada di anggaran.csv")
-        if row["sumber"] in ("turunan", "anggaran") and not row["anggaran_kode"]:
-            problems.append(f"{where}: indikator {row['sumber']} harus menempel pada node anggaran")
-        if row.get("nilai_khusus", "") not in NILAI_KHUSUS:
-            problems.append(f"{where}: nilai_khusus '{row['nilai_khusus']}' tidak dikenal (ikm, akip)")
-        if row["jenis"] == "rasio" and row["sumber"] != "input":
-            problems.append(f"{where}: indikator rasio harus bersumber input")
-        if row["kode"] in first:
-            n0, row0 = first[row["kode"]]
-            for column in SHARED:
-                if row.get(column, "") != row0.get(column, ""):
-                    problems.append(
-                        f"{where}: kolom {column} berbeda dengan baris {n0} untuk indikator yang sama"
-                    )
-        else:
-            first[row["kode"]] = (n, row)
 
 
 def read_seed(folder: Path) -> SeedPK:
     """Read and validate one seed folder; raise SeedError listing every problem."""
-    problems: list[str] = []
     pk_path = folder / "pk.yaml"
-    meta: Any = None
     if not pk_path.exists():
-        problems.append(f"{pk_path}: berkas tidak ada")
-    else:
-        try:
-            meta = yaml.safe_load(pk_path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as e:
-            problems.append(f"{pk_path}: YAML tidak bisa dibaca: {e}")
-        else:
-            _check_meta(pk_path, meta, problems)
+        raise SeedError([f"{pk_path}: berkas tidak ada"])
+    problems: list[str] = []
+    text = _read_text(pk_path, problems)
+    if text is None:
+        raise SeedError(problems)
+    try:
+        meta = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise SeedError([f"{pk_path}: YAML tidak bisa dibaca: {e}"]) from None
+    tempat = tempat_folder(folder)
+    problems = cek_bentuk(meta, tempat)
     if problems:
         raise SeedError(problems)
-    units = {u["kode"] for u in meta["unit"]}
-    anggaran = _read_csv(folder / "anggaran.csv", ANGGARAN_COLUMNS, problems)
-    indikator = _read_csv(folder / "indikator.csv", INDIKATOR_COLUMNS, problems)
-    penjelasan = (
-        _read_csv(folder / "penjelasan.csv", PENJELASAN_COLUMNS, problems)
-        if (folder / "penjelasan.csv").exists()
-        else []
-    )
-    _check_anggaran(folder / "anggaran.csv", anggaran, units, problems)
-    _check_indikator(folder / "indikator.csv", indikator, units, {r["kode"] for r in anggaran}, problems)
-    signed = {pk.get("unit") for pk in meta["perjanjian"]}
-    for n, row in enumerate(indikator, start=2):
-        if row["unit"] in units and row["unit"] not in signed:
-            problems.append(
-                f"{folder / 'indikator.csv'}, baris {n} (kode {row['kode']}): "
-                f"unit '{row['unit']}' tidak punya perjanjian di pk.yaml"
-            )
-    kodes = {r["kode"] for r in indikator}
-    for n, row in enumerate(penjelasan, start=2):
-        where = f"{folder / 'penjelasan.csv'}, baris {n} (kode {row['kode']})"
-        if row["kode"] not in kodes:
-            problems.append(f"{where}: indikator tidak ada di indikator.csv")
-        if row["unit"] not in units:
-            problems.append(f"{where}: unit '{row['unit']}' tidak ada di pk.yaml")
+    tables: dict[str, list[dict[str, str]]] = {}
+    nomor: dict[str, list[int]] = {}
+    for name, columns in zip(TABEL_CSV, (ANGGARAN_COLUMNS, INDIKATOR_COLUMNS, PENJELASAN_COLUMNS), strict=True):
+        if name == "penjelasan" and not (folder / "penjelasan.csv").exists():
+            tables[name], nomor[name] = [], []
+            continue
+        tables[name], nomor[name] = _read_csv(folder / f"{name}.csv", columns, problems)
+    seed = SeedPK(meta=meta, anggaran=tables["anggaran"], indikator=tables["indikator"],
+                  penjelasan=tables["penjelasan"], folder=folder, nomor=nomor)
+    problems += check_seed(seed, tempat)
     if problems:
         raise SeedError(problems)
-    return SeedPK(folder=folder, meta=meta, anggaran=anggaran, indikator=indikator, penjelasan=penjelasan)
+    return seed
 
 
 def seed_folders(data_dir: Path) -> list[Path]:
@@ -316,7 +152,7 @@ def load_seed(session: Session, seed: SeedPK, status: str = "terbit") -> Instans
         session.add(node)
         session.flush()
         node_ids[row["kode"]] = node.id
-        session.add(Pagu(anggaran_id=node.id, versi_id=versi.id, pagu=_pagu(row["pagu"]) or 0))
+        session.add(Pagu(anggaran_id=node.id, versi_id=versi.id, pagu=pagu_rupiah(row["pagu"]) or 0))
     node_units = {r["kode"]: r["unit"] for r in seed.anggaran}
     indikator_ids: dict[str, int] = {}
     for row in seed.indikator:

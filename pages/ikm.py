@@ -7,10 +7,12 @@ from kinerja.db import new_session
 from kinerja.errors import ValidationError
 from kinerja.format import format_angka, nama_bulan
 from kinerja.ikm import UNSUR, compute_ikm, compute_ikm_from_counts, sampel_minimum
-from kinerja.impor import parse_ikm_csv, parse_ikm_xlsx
+from kinerja.impor import parse_ikm
 from kinerja.penilaian import list_survei, save_survei_ikm
+from kinerja.unggah import IKM_XLSX, MB
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require
+from pages._unggah import baca_unggahan
 
 user = require("admin")
 office = instansi(user)
@@ -40,12 +42,10 @@ cara = st.radio("Cara mengisi", ["Unggah jawaban responden", "Ketik jumlah jawab
 answers = counts = hasil = None
 if cara.startswith("Unggah"):
     berkas = st.file_uploader("Berkas CSV atau XLSX: satu baris per responden, kolom u1..u9", type=["csv", "xlsx"],
-                              key="ikm_berkas")
+                              key="ikm_berkas", max_upload_size=IKM_XLSX.maks_byte // MB)
     if berkas is not None:
         try:
-            data = berkas.getvalue()
-            answers = parse_ikm_xlsx(data, berkas.name) if berkas.name.lower().endswith(".xlsx") else \
-                parse_ikm_csv(data, berkas.name)
+            answers = baca_unggahan(berkas, parse_ikm, kunci="ikm_berkas")
         except ValidationError as e:
             masalah(e.problems, "Berkas tidak dapat dipakai:")
         else:

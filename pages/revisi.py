@@ -11,6 +11,7 @@ from kinerja.format import nama_bulan
 from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
 from kinerja.queries import NotFound, list_tahun, list_units, list_versi
 from kinerja.revisi import copy_tahun, create_perubahan, publish_versi
+from kinerja.unggah import MB, PK_XLSX
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_tahun, require
 
@@ -88,7 +89,8 @@ with st.expander("Perjanjian Kinerja dalam Excel (format folder data/)", icon=":
         st.download_button(f"Unduh PK {tahun} (.xlsx)", export_pk_xlsx(session, versions[-1]), f"pk-{tahun}.xlsx",
                            key="pk_xlsx_unduh", icon=":material/download:")
     st.caption("Ubah tahun di lembar *info*, isi target dan pagu, lalu unggah: dimuat sebagai draf tahun baru.")
-    berkas = st.file_uploader("Unggah PK (.xlsx)", type=["xlsx"], key="pk_xlsx_unggah")
+    berkas = st.file_uploader("Unggah PK (.xlsx)", type=["xlsx"], key="pk_xlsx_unggah",
+                              max_upload_size=PK_XLSX.maks_byte // MB)
     if berkas is not None and st.button("Impor sebagai draf", key="pk_xlsx_impor"):
         try:
             st.success(import_pk_xlsx(engine(), berkas.getvalue(), berkas.name, pengguna=user))

@@ -8,12 +8,13 @@ import csv
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import Engine, func
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
@@ -34,9 +35,10 @@ from kinerja.models import (
     Unit,
     Versi,
 )
+from kinerja.pk_data import SeedError
 from kinerja.queries import get_instansi
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
-from kinerja.seed import SeedError, init_database, read_seed
+from kinerja.seed import init_database, read_seed
 from tests.conftest import seeded_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -358,11 +360,97 @@ def break_perjanjian(folder: Path) -> list[str]:
     return ["indikator.csv", "kode IK-1.1", "PELAYANAN", "perjanjian"]
 
 
+def edit_yaml(folder: Path, change: Callable[[dict], None]) -> None:
+    path = folder / "pk.yaml"
+    meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(meta)
+    path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def unit_of(meta: dict, kode: str) -> dict:
+    return next(u for u in meta["unit"] if u["kode"] == kode)
+
+
+def break_name_nul(folder: Path) -> list[str]:
+    # a NUL cannot be stored by PostgreSQL: refused as a named problem instead of a crash
+    line = edit_csv(folder / "indikator.csv", "IK-6.1.1", indikator="Jumlah\x00dokumen")
+    return ["indikator.csv", f"baris {line}", "kode IK-6.1.1", "indikator berisi karakter kendali"]
+
+
+def break_name_empty(folder: Path) -> list[str]:
+    line = edit_csv(folder / "indikator.csv", "IK-6.1.1", indikator="")
+    return ["indikator.csv", f"baris {line}", "kode IK-6.1.1", "indikator harus diisi"]
+
+
+def break_indikator_kode(folder: Path) -> list[str]:
+    path = folder / "indikator.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields, rows = list(reader.fieldnames or []), list(reader)
+    line = next(i for i, r in enumerate(rows) if r["kode"] == "IK-6.1.1") + 2
+    rows[line - 2]["kode"] = "IK-" + "1" * 58
+    write_csv(path, fields, rows)
+    return ["indikator.csv", f"baris {line}", "paling panjang 60 karakter, bukan 61"]
+
+
+def break_pagu_huge(folder: Path) -> list[str]:
+    line = edit_csv(folder / "anggaran.csv", "6.1.1", pagu=str(2**63))
+    return ["anggaran.csv", f"baris {line}", "kode 6.1.1", "pagu", "terlalu besar"]
+
+
+def break_unit_kode(folder: Path) -> list[str]:
+    edit_yaml(folder, lambda meta: unit_of(meta, "PMD").update(kode="PMD: DESA"))
+    return ["pk.yaml, unit PMD: DESA", "kode unit 'PMD: DESA' harus 1-31 karakter", "nama lembar Excel"]
+
+
+def break_unit_twice(folder: Path) -> list[str]:
+    edit_yaml(folder, lambda meta: meta["unit"].append(dict(unit_of(meta, "PMD"))))
+    return ["pk.yaml, unit PMD", "kode unit ganda"]
+
+
+def break_unit_cycle(folder: Path) -> list[str]:
+    edit_yaml(folder, lambda meta: unit_of(meta, "CAMAT").update(induk="PEMUM"))
+    return ["pk.yaml, unit CAMAT", "induk melingkar"]
+
+
+def break_tahun(folder: Path) -> list[str]:
+    edit_yaml(folder, lambda meta: meta.update(tahun=2**63))
+    return ["pk.yaml, tahun", "harus bilangan bulat 2000-2100"]
+
+
+def break_versi_nomor(folder: Path) -> list[str]:
+    edit_yaml(folder, lambda meta: meta["versi"].update(nomor=-1))
+    return ["pk.yaml, versi.nomor", "harus bilangan bulat 0-99, bukan '-1'"]
+
+
+def break_instansi_kode(folder: Path) -> list[str]:
+    edit_yaml(folder, lambda meta: meta["instansi"].update(kode="mangkutana/2025"))
+    return ["pk.yaml, instansi.kode", "kode instansi 'mangkutana/2025' harus 1-40 karakter"]
+
+
+def break_jabatan(folder: Path) -> list[str]:
+    edit_yaml(folder, lambda meta: meta["pejabat"][1].pop("jabatan"))
+    return ["pk.yaml, pejabat camat", "jabatan harus diisi"]
+
+
+def break_latin1(folder: Path) -> list[str]:
+    path = folder / "indikator.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace("Dokumen", "Dokumén").encode("latin-1"))
+    return ["indikator.csv: bukan teks UTF-8", "simpan ulang berkas sebagai UTF-8"]
+
+
+def break_yaml_binary(folder: Path) -> list[str]:
+    (folder / "pk.yaml").write_bytes(b"\x89PNG\r\n\x1a\n")
+    return ["pk.yaml: bukan teks UTF-8 (byte ke-1)"]
+
+
 @pytest.mark.parametrize(
     "breaker",
     [
         break_pagu, break_unit, break_anggaran_kode, break_agregasi, break_column, break_shared_target,
-        break_yaml, break_perjanjian,
+        break_yaml, break_perjanjian, break_name_nul, break_name_empty, break_indikator_kode, break_pagu_huge,
+        break_unit_kode, break_unit_twice, break_unit_cycle, break_tahun, break_versi_nomor, break_instansi_kode,
+        break_jabatan, break_latin1, break_yaml_binary,
     ],
 )
 def test_a_broken_seed_is_refused_with_file_entry_and_problem_and_loads_nothing(engine, tmp_path, breaker):
