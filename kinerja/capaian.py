@@ -2,17 +2,22 @@
 
 Everything here follows ../shared/DOMAIN.md ("Capaian", "Periods and roll-up", "Project rules for
 roll-ups"). Arithmetic is in Decimal so that a capaian of exactly 91 is exactly 91 and lands in
-the right kategori; nothing is rounded until it is displayed. `None` always means "no value"
+the right kategori. Every quotient is rounded to 20 decimals (`round_residu`), far below anything
+shown, so that one figure reached by two paths is one number; figures are rounded to what is
+shown (`round_shown`) only where a rule is decided by them. `None` always means "no value"
 (not entered, not applicable), never zero.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 RESIDU = Decimal("1e-20")
+SHOWN = Decimal("0.01")
+# Wide enough for any figure this engine computes (inputs are Numeric(20, 4)) plus 20 decimals.
+_WIDE = Context(prec=60)
 
 AGREGASI = ("jumlah", "rata_rata", "terakhir")
 JENIS = ("tunggal", "rasio")
@@ -92,6 +97,33 @@ class Hasil:
         return kategori_capaian(self.capaian_sd)
 
 
+def round_residu(value: Decimal) -> Decimal:
+    """Round a quotient to 20 decimals: the residue of Decimal's 28 digits goes, nothing shown does.
+
+    A quotient such as 1/3 × 100 is cut in its 28th digit, so the same figure reached by two
+    paths (a mean of capaian, an absorption) can differ by 1e-21 and compare unequal. Every
+    division of the engine goes through here, so equal figures are equal.
+    """
+    return value.quantize(RESIDU, context=_WIDE)
+
+
+def round_shown(value: Decimal) -> Decimal:
+    """Round a figure to the 2 decimals it is shown with (half up: 85,455 shows as 85,46)."""
+    return value.quantize(SHOWN, rounding=ROUND_HALF_UP, context=_WIDE)
+
+
+def persen_serapan(spent: int | None, pagu: int | None) -> Decimal | None:
+    """Return budget absorption in percent: realisasi / pagu × 100 (None: nothing spent or no pagu)."""
+    if spent is None or not pagu:
+        return None
+    return round_residu(Decimal(spent) * HUNDRED / Decimal(pagu))
+
+
+def is_kumulatif(agregasi: str, jenis: str, sumber: str) -> bool:
+    """Tell whether an indicator's target grows through the year: budget absorption, or a count."""
+    return sumber == "anggaran" or (jenis == "tunggal" and agregasi == "jumlah")
+
+
 def bulan_akhir(triwulan: int) -> int:
     """Return the last month of a triwulan (3, 6, 9, 12)."""
     if triwulan not in TRIWULAN:
@@ -112,7 +144,7 @@ def aggregate(values: Mapping[int, Decimal | None], agregasi: str, sd_bulan: int
     if agregasi == "jumlah":
         return sum((v for _, v in present), ZERO)
     if agregasi == "rata_rata":
-        return sum((v for _, v in present), ZERO) / len(present)
+        return round_residu(sum((v for _, v in present), ZERO) / len(present))
     if agregasi == "terakhir":
         return present[-1][1]
     raise ValueError(f"agregasi tidak dikenal: {agregasi}")
@@ -122,20 +154,14 @@ def compute_rasio(
     entries: Mapping[int, Bulanan], agregasi: str, sd_bulan: int
 ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """Return (realisasi %, pembilang, penyebut) of a ratio indicator up to `sd_bulan`."""
+    # Only months that have both components count, so under terakhir both come from the latest
+    # such month (DOMAIN.md project rule), and under jumlah / rata_rata from the same months.
     complete = {b: e for b, e in entries.items() if e.pembilang is not None and e.penyebut is not None}
-    if agregasi == "terakhir":
-        # The latest month that has both components (DOMAIN.md project rule).
-        months = [b for b in complete if b <= sd_bulan]
-        if not months:
-            return None, None, None
-        latest = complete[max(months)]
-        pembilang, penyebut = latest.pembilang, latest.penyebut
-    else:
-        pembilang = aggregate({b: e.pembilang for b, e in complete.items()}, agregasi, sd_bulan)
-        penyebut = aggregate({b: e.penyebut for b, e in complete.items()}, agregasi, sd_bulan)
+    pembilang = aggregate({b: e.pembilang for b, e in complete.items()}, agregasi, sd_bulan)
+    penyebut = aggregate({b: e.penyebut for b, e in complete.items()}, agregasi, sd_bulan)
     if pembilang is None or penyebut is None or penyebut == 0:
         return None, pembilang, penyebut
-    return pembilang * HUNDRED / penyebut, pembilang, penyebut
+    return round_residu(pembilang * HUNDRED / penyebut), pembilang, penyebut
 
 
 def compute_realisasi_input(
@@ -152,8 +178,8 @@ def compute_capaian(realisasi: Decimal | None, target: Decimal | None, polaritas
     if realisasi is None or target is None or target == 0:
         return None
     if polaritas == "negatif":
-        return max(ZERO, (2 * target - realisasi) * HUNDRED / target)
-    return realisasi * HUNDRED / target
+        return max(ZERO, round_residu((2 * target - realisasi) * HUNDRED / target))
+    return round_residu(realisasi * HUNDRED / target)
 
 
 def kategori_capaian(capaian: Decimal | None) -> str | None:
@@ -172,8 +198,8 @@ def default_rencana_aksi(target: Decimal, agregasi: str, jenis: str, sumber: str
     Counts (tunggal + jumlah) and budget absorption grow by a quarter each triwulan; every other
     indicator (averages, scores, percentages) has its annual target in every triwulan.
     """
-    if sumber == "anggaran" or (jenis == "tunggal" and agregasi == "jumlah"):
-        return tuple(target * q / 4 for q in TRIWULAN)
+    if is_kumulatif(agregasi, jenis, sumber):
+        return tuple(target * q / 4 for q in TRIWULAN)  # exact: a quarter always terminates
     return (target,) * 4
 
 
@@ -203,10 +229,7 @@ def compute_penyerapan(
 ) -> Decimal | None:
     """Return budget absorption (%) of a node: its subtree's realisasi s.d. bulan / its pagu."""
     pagu = next((n.pagu for n in nodes if n.kode == kode), None)
-    spent = total_realisasi_anggaran(nodes, realisasi_anggaran, kode, sd_bulan)
-    if spent is None or not pagu:
-        return None
-    return Decimal(spent) * HUNDRED / Decimal(pagu)
+    return persen_serapan(total_realisasi_anggaran(nodes, realisasi_anggaran, kode, sd_bulan), pagu)
 
 
 def total_realisasi_anggaran(
@@ -317,7 +340,6 @@ def mean_capaian(values: Iterable[Decimal | None]) -> Decimal | None:
     capped = [min(v, HUNDRED) for v in values if v is not None]
     if not capped:
         return None
-    # A capaian such as 1/3 × 100 is rounded in its 28th digit; averaging several of them can
-    # leave a residue (51 -> 50,99...98) that drops the mean into the kategori below. Rounding
-    # the mean to 20 decimals removes the residue and nothing that could ever be shown.
-    return (sum(capped, ZERO) / len(capped)).quantize(RESIDU)
+    # Averaging capaian such as 1/3 × 100 can leave a residue (51 -> 50,99...98) that would drop
+    # the mean into the kategori below; round_residu removes it and nothing that is ever shown.
+    return round_residu(sum(capped, ZERO) / len(capped))

@@ -12,11 +12,12 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
+from docx.table import Table
 from sqlmodel import Session, select
 
 from kinerja.format import format_angka, format_rupiah, nama_bulan
 from kinerja.models import Instansi, Pejabat, Perjanjian, Unit, Versi
-from kinerja.queries import NotFound, list_anggaran, list_baris
+from kinerja.queries import NodeAnggaran, NotFound, list_anggaran, list_baris
 
 PARAGRAF = (
     "Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan dan akuntabel serta berorientasi "
@@ -45,6 +46,7 @@ class IsiPK:
     kedua: Pejabat
     sasaran: list[tuple[str, str, str, str]]  # no, sasaran, indikator, target with satuan
     anggaran: list[tuple[str, str, str, int]]  # kode, tingkat, nama, pagu
+    jumlah_anggaran: int = 0  # the pagu of the lines above, each Rupiah once
 
 
 def load_isi_pk(session: Session, versi: Versi, unit_kode: str) -> IsiPK:
@@ -59,14 +61,30 @@ def load_isi_pk(session: Session, versi: Versi, unit_kode: str) -> IsiPK:
         raise NotFound(f"unit '{unit_kode}' tidak punya perjanjian di {versi.nama} {versi.tahun}")
     baris = [b for b in list_baris(session, versi) if b.unit.id == unit.id]
     nodes = {b.anggaran_kode for b in baris if b.anggaran_kode}
+    tree = list_anggaran(session, versi)
     return IsiPK(
         instansi=session.get(Instansi, versi.instansi_id), versi=versi, unit=unit, tanggal=pk.tanggal,
         pertama=session.get(Pejabat, pk.pihak_pertama_id), kedua=session.get(Pejabat, pk.pihak_kedua_id),
         sasaran=[(b.no, b.sasaran, b.indikator.nama, f"{format_angka(b.target.tahunan)} {b.indikator.satuan}")
                  for b in baris],
-        anggaran=[(n.node.kode, n.node.tingkat, n.node.nama, n.pagu) for n in list_anggaran(session, versi)
-                  if n.node.kode in nodes],
+        anggaran=[(n.node.kode, n.node.tingkat, n.node.nama, n.pagu) for n in tree if n.node.kode in nodes],
+        jumlah_anggaran=jumlah_pagu(tree, nodes),
     )
+
+
+def jumlah_pagu(tree: list[NodeAnggaran], kode: set[str]) -> int:
+    """Sum the pagu of the listed nodes, leaving out a node whose parent or ancestor is listed too."""
+    induk = {n.node.kode: n.induk_kode for n in tree}
+
+    def inside_listed(node: str) -> bool:
+        parent = induk.get(node)
+        while parent is not None:
+            if parent in kode:
+                return True
+            parent = induk.get(parent)
+        return False
+
+    return sum(n.pagu for n in tree if n.node.kode in kode and not inside_listed(n.node.kode))
 
 
 def judul_pk(versi: Versi) -> str:
@@ -88,7 +106,7 @@ def _centered(doc: Document, text: str, bold: bool = True, size: int = 12) -> No
     run.bold, run.font.size = bold, Pt(size)
 
 
-def _table(doc: Document, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
+def _table(doc: Document, header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -101,6 +119,7 @@ def _table(doc: Document, header: list[str], rows: list[list[str]], widths: list
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(width)
+    return table
 
 
 def _signatures(doc: Document, isi: IsiPK) -> None:
@@ -141,10 +160,15 @@ def build_pk_docx(isi: IsiPK) -> bytes:
     _table(doc, ["No", "Sasaran", "Indikator", "Target"], [list(r) for r in isi.sasaran], [1.2, 6.5, 6.5, 2.8])
     doc.add_paragraph()
     label = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
-    _table(doc, ["No", "Program / Kegiatan / Sub Kegiatan", "Anggaran"],
-           [[str(n), f"{label[t]}: {nama}", format_rupiah(pagu)]
-            for n, (_, t, nama, pagu) in enumerate(isi.anggaran, 1)],
-           [1.2, 11.8, 4.0])
+    rows = [[str(n), f"{label[t]}: {nama}", format_rupiah(pagu)]
+            for n, (_, t, nama, pagu) in enumerate(isi.anggaran, 1)]
+    if rows:
+        rows.append(["", "Jumlah", format_rupiah(isi.jumlah_anggaran)])
+    budget = _table(doc, ["No", "Program / Kegiatan / Sub Kegiatan", "Anggaran"], rows, [1.2, 11.8, 4.0])
+    if rows:
+        for cell in budget.rows[-1].cells:
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
     _signatures(doc, isi)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -1,8 +1,9 @@
 """Write the LKjIP tables as XLSX (xlsxwriter), DOCX (python-docx) and CSV.
 
-Text typed by users (names, sasaran, keterangan) can never become a formula: XLSX cells are
-written as strings with formula conversion off, and CSV cells that start with = + - @ or a
-tab/carriage return get a leading apostrophe (the OWASP CSV-injection rule).
+Text typed by users (names, sasaran, keterangan) can never become a formula. This module is the
+one neutralising writer of the project: `netral` for every CSV text cell (a cell that starts with
+= + - @ or a tab/carriage return gets a leading apostrophe, the OWASP CSV-injection rule) and
+`buka_workbook` for every XLSX workbook (strings stay strings: no formulas, URLs or numbers).
 """
 
 import csv
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 import xlsxwriter
 from docx import Document
@@ -19,14 +21,20 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from kinerja.format import format_angka, format_rupiah
-from kinerja.lkjip import TINGKAT_LABEL, LaporanLKjIP
+from kinerja.lkjip import TINGKAT_LABEL, BarisAnggaran, LaporanLKjIP
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TEKS_SAJA = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-def safe_text(value: str) -> str:
-    """Neutralise text that a spreadsheet would run as a formula (CSV)."""
+def netral(value: str) -> str:
+    """Return a CSV cell's text so that a spreadsheet shows it as typed, never runs it as a formula."""
     return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def buka_workbook(buffer: IO[bytes] | str) -> xlsxwriter.Workbook:
+    """Open an xlsxwriter workbook (a buffer or a file name) in which every string stays text."""
+    return xlsxwriter.Workbook(buffer, {"in_memory": True, **TEKS_SAJA})
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,11 @@ def _judul_blok(laporan: LaporanLKjIP, judul: str) -> list[str]:
     ]
 
 
+def anggaran_dengan_jumlah(laporan: LaporanLKjIP) -> list[BarisAnggaran]:
+    """Return the Realisasi Anggaran lines followed by their Jumlah line."""
+    return [*laporan.anggaran, laporan.anggaran_jumlah]
+
+
 def _sheets(laporan: LaporanLKjIP) -> list[tuple[str, str, list[Kolom], Sequence[object]]]:
     """Return (sheet name, title, columns, rows) of every table of the report."""
     cols = kolom_pengukuran(laporan)
@@ -110,7 +123,7 @@ def _sheets(laporan: LaporanLKjIP) -> list[tuple[str, str, list[Kolom], Sequence
     for n, table in enumerate(laporan.unit):
         title = "PENGUKURAN KINERJA" + (" (SASARAN STRATEGIS)" if n == 0 else "") + f" {table.unit_nama.upper()}"
         sheets.append((table.unit_kode[:31], title, cols, table.baris))
-    sheets.append(("Realisasi Anggaran", "REALISASI ANGGARAN", KOLOM_ANGGARAN, laporan.anggaran))
+    sheets.append(("Realisasi Anggaran", "REALISASI ANGGARAN", KOLOM_ANGGARAN, anggaran_dengan_jumlah(laporan)))
     sheets.append(("Efisiensi", "EFISIENSI: CAPAIAN KINERJA DAN PENYERAPAN ANGGARAN", KOLOM_EFISIENSI,
                    laporan.efisiensi))
     return sheets
@@ -119,8 +132,7 @@ def _sheets(laporan: LaporanLKjIP) -> list[tuple[str, str, list[Kolom], Sequence
 def export_lkjip_xlsx(laporan: LaporanLKjIP) -> bytes:
     """Return the LKjIP workbook: one sheet per table, A4 landscape, numbers stored as numbers."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False})
+    book = buka_workbook(buffer)
     fmt = {
         "judul": book.add_format({"bold": True, "font_size": 13}),
         "info": book.add_format({"italic": True, "font_color": "#444444"}),
@@ -151,7 +163,7 @@ def export_lkjip_xlsx(laporan: LaporanLKjIP) -> bytes:
             sheet.merge_range(head, idx[0], head, idx[-1], grup, fmt["head"])
         first = head + (2 if grouped else 1)
         for r, row in enumerate(rows, start=first):
-            program = getattr(row, "tingkat", "") == "program"
+            program = getattr(row, "tingkat", "") in ("program", "jumlah")
             for c, col in enumerate(cols):
                 value = col.ambil(row)
                 if col.jenis == "text":
@@ -225,10 +237,10 @@ def _csv(cols: list[Kolom], rows: Sequence[object], lead: tuple[str, list[str]] 
     writer.writerow(([lead[0]] if lead else []) + [f"{c.judul} {c.grup}".strip() for c in cols])
     for n, row in enumerate(rows):
         values = [
-            safe_text(str(col.ambil(row) or "")) if col.jenis == "text" else _csv_number(col.ambil(row))
+            netral(str(col.ambil(row) or "")) if col.jenis == "text" else _csv_number(col.ambil(row))
             for col in cols
         ]
-        writer.writerow(([safe_text(lead[1][n])] if lead else []) + values)
+        writer.writerow(([netral(lead[1][n])] if lead else []) + values)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -246,7 +258,7 @@ def export_lkjip_csv(laporan: LaporanLKjIP) -> dict[str, bytes]:
     units = [t.unit_nama for t in laporan.unit for _ in t.baris]
     return {
         "pengukuran": _csv(kolom_pengukuran(laporan), rows, ("Unit", units)),
-        "anggaran": _csv(KOLOM_ANGGARAN, laporan.anggaran),
+        "anggaran": _csv(KOLOM_ANGGARAN, anggaran_dengan_jumlah(laporan)),
         "efisiensi": _csv(KOLOM_EFISIENSI, laporan.efisiensi),
     }
 

@@ -11,13 +11,22 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from kinerja.capaian import HUNDRED, bulan_akhir, compute_penyerapan, mean_capaian, total_realisasi_anggaran
+from kinerja.capaian import (
+    HUNDRED,
+    bulan_akhir,
+    compute_penyerapan,
+    mean_capaian,
+    persen_serapan,
+    round_shown,
+    total_realisasi_anggaran,
+)
 from kinerja.format import nama_triwulan
 from kinerja.laporan import Capaian, compute_capaian_tahun
 from kinerja.models import Instansi
 from kinerja.queries import NotFound, list_tahun
 
-TINGKAT_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
+TINGKAT_LABEL = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan", "jumlah": ""}
+EFISIEN, KURANG_EFISIEN = "Efisien", "Kurang efisien"
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,11 @@ class LaporanLKjIP:
     efisiensi: list[BarisEfisiensi] = field(default_factory=list)
 
     @property
+    def anggaran_jumlah(self) -> BarisAnggaran:
+        """The Jumlah line under the Realisasi Anggaran table (the programs summed)."""
+        return jumlah_anggaran(self.anggaran)
+
+    @property
     def periode(self) -> str:
         """Say which period the report covers ('Tahun 2025' or 's.d. Triwulan II 2025')."""
         return f"Tahun {self.tahun}" if self.triwulan == 4 else f"s.d. {nama_triwulan(self.triwulan)} {self.tahun}"
@@ -126,17 +140,33 @@ def _anggaran(capaian: Capaian) -> list[BarisAnggaran]:
         spent = total_realisasi_anggaran(data.anggaran, data.realisasi_anggaran, n.node.kode, sd) or 0
         rows.append(BarisAnggaran(
             kode=n.node.kode, tingkat=n.node.tingkat, nama=n.node.nama, pagu=n.pagu, realisasi=spent,
-            persen=Decimal(spent) * HUNDRED / n.pagu if n.pagu else None, sisa=n.pagu - spent,
+            persen=persen_serapan(spent, n.pagu), sisa=n.pagu - spent,
         ))
     return rows
 
 
-def _efisiensi(capaian: Capaian) -> list[BarisEfisiensi]:
-    """Capaian of the indicators on each program and kegiatan against the node's absorption.
+def jumlah_anggaran(rows: list[BarisAnggaran]) -> BarisAnggaran:
+    """Return the Jumlah line: the programs' pagu, realisasi and sisa summed (kegiatan are inside them)."""
+    programs = [r for r in rows if r.tingkat == "program"]
+    pagu, spent = sum(r.pagu for r in programs), sum(r.realisasi for r in programs)
+    return BarisAnggaran(kode="", tingkat="jumlah", nama="Jumlah", pagu=pagu, realisasi=spent,
+                         persen=persen_serapan(spent, pagu), sisa=pagu - spent)
 
-    Project rule: a node is "Efisien" when its capaian kinerja (capped at 100) is at least its
-    penyerapan anggaran, i.e. it delivered at least in proportion to what it spent.
+
+def nilai_efisiensi(capaian: Decimal | None, penyerapan: Decimal | None) -> tuple[Decimal | None, str]:
+    """Return (selisih, keterangan) of a node from its capaian (capped at 100) and penyerapan as shown.
+
+    Project rule: "Efisien" when the capaian kinerja, capped at 100, is at least the penyerapan
+    anggaran, both rounded to the 2 decimals they are shown with; what a reader sees decides.
     """
+    if capaian is None or penyerapan is None:
+        return None, ""
+    selisih = round_shown(min(capaian, HUNDRED)) - round_shown(penyerapan)
+    return selisih, EFISIEN if selisih >= 0 else KURANG_EFISIEN
+
+
+def _efisiensi(capaian: Capaian) -> list[BarisEfisiensi]:
+    """Capaian of the indicators on each program and kegiatan against the node's absorption."""
     data, sd = capaian.tahunan.data, bulan_akhir(capaian.triwulan)
     rows = []
     for n in capaian.tahunan.anggaran:
@@ -145,8 +175,7 @@ def _efisiensi(capaian: Capaian) -> list[BarisEfisiensi]:
         on_node = [capaian.hasil[i.kode].capaian_sd for i in data.indikator if i.anggaran_kode == n.node.kode]
         nilai = mean_capaian(on_node)
         serapan = compute_penyerapan(data.anggaran, data.realisasi_anggaran, n.node.kode, sd)
-        selisih = nilai - serapan if nilai is not None and serapan is not None else None
-        keterangan = "" if selisih is None else "Efisien" if selisih >= 0 else "Kurang efisien"
+        selisih, keterangan = nilai_efisiensi(nilai, serapan)
         rows.append(BarisEfisiensi(kode=n.node.kode, tingkat=n.node.tingkat, nama=n.node.nama, capaian=nilai,
                                    penyerapan=serapan, selisih=selisih, keterangan=keterangan))
     return rows

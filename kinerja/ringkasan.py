@@ -1,6 +1,6 @@
 """What the Camat's screens show, as plain tables: per unit, per triwulan, budget, completeness."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from sqlmodel import Session
@@ -8,14 +8,18 @@ from sqlmodel import Session
 from kinerja.akip import predikat_akip
 from kinerja.capaian import (
     HUNDRED,
+    TRIWULAN,
     DataKinerja,
     Hasil,
+    IndikatorDef,
+    compute_capaian,
     compute_penyerapan,
     compute_periode,
     compute_realisasi_input,
-    default_rencana_aksi,
     kategori_capaian,
     mean_capaian,
+    persen_serapan,
+    target_sd_triwulan,
     total_realisasi_anggaran,
     triwulan_dari_bulan,
 )
@@ -86,7 +90,7 @@ def anggaran_table(tahunan: Tahunan, sd_bulan: int, tingkat: str = "program") ->
         spent = total_realisasi_anggaran(nodes, tahunan.data.realisasi_anggaran, n.node.kode, sd_bulan) or 0
         rows.append({
             "kode": n.node.kode, "nama": n.node.nama, "unit": n.unit.kode, "unit_nama": n.unit.nama,
-            "pagu": n.pagu, "realisasi": spent, "penyerapan": spent * 100 / n.pagu if n.pagu else None,
+            "pagu": n.pagu, "realisasi": spent, "penyerapan": _float(persen_serapan(spent, n.pagu)),
             "sisa": n.pagu - spent,
         })
     return pd.DataFrame(rows)
@@ -98,9 +102,21 @@ def anggaran_per_unit(tahunan: Tahunan, sd_bulan: int) -> pd.DataFrame:
     if df.empty:
         return df
     out = df.groupby(["unit", "unit_nama"], as_index=False, sort=False)[["pagu", "realisasi"]].sum()
-    out["penyerapan"] = out["realisasi"] * 100 / out["pagu"]
+    out["penyerapan"] = [_float(persen_serapan(int(r), int(p))) for r, p in zip(out["realisasi"], out["pagu"],
+                                                                                  strict=True)]
     out["sisa"] = out["pagu"] - out["realisasi"]
     return out
+
+
+def append_jumlah(df: pd.DataFrame, label_column: str) -> pd.DataFrame:
+    """Return a budget table with its Jumlah row: pagu, realisasi and sisa summed, penyerapan of the sums."""
+    if df.empty:
+        return df
+    pagu, spent = int(df["pagu"].sum()), int(df["realisasi"].sum())
+    jumlah: dict[str, object] = {c: "" for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])}
+    jumlah |= {label_column: "Jumlah", "pagu": pagu, "realisasi": spent, "sisa": pagu - spent,
+               "penyerapan": _float(persen_serapan(spent, pagu))}
+    return pd.concat([df, pd.DataFrame([jumlah])], ignore_index=True)
 
 
 def kurva_penyerapan(tahunan: Tahunan) -> pd.DataFrame:
@@ -118,21 +134,17 @@ def kurva_penyerapan(tahunan: Tahunan) -> pd.DataFrame:
         rows.append({
             "bulan": bulan, "nama_bulan": nama_bulan(bulan),
             "realisasi": spent if bulan <= last else None,
-            "penyerapan": spent * 100 / total_pagu if bulan <= last and total_pagu else None,
-            "rencana_aksi": float(rencana[bulan // 3 - 1]) if bulan % 3 == 0 else None,
+            "penyerapan": _float(persen_serapan(spent, total_pagu)) if bulan <= last else None,
+            "rencana_aksi": _float(rencana[bulan // 3 - 1]) if bulan % 3 == 0 else None,
         })
     return pd.DataFrame(rows)
 
 
-def _rencana_aksi_anggaran(tahunan: Tahunan) -> tuple[Decimal, ...]:
-    for ind in tahunan.data.indikator:
-        if ind.sumber == "anggaran":
-            defaults = default_rencana_aksi(ind.target, "", "", "anggaran")
-            return tuple(
-                (ra if ra is not None else default) * HUNDRED / ind.target
-                for ra, default in zip(ind.rencana_aksi, defaults, strict=True)
-            )
-    return default_rencana_aksi(HUNDRED, "", "", "anggaran")
+def _rencana_aksi_anggaran(tahunan: Tahunan) -> tuple[Decimal | None, ...]:
+    """The absorption indicator's Rencana Aksi as % of its annual target (the default when there is none)."""
+    default = IndikatorDef("", HUNDRED, sumber="anggaran")
+    ind = next((i for i in tahunan.data.indikator if i.sumber == "anggaran"), default)
+    return tuple(compute_capaian(target_sd_triwulan(ind, q), ind.target, "positif") for q in TRIWULAN)
 
 
 def kelengkapan(tahunan: Tahunan, sampai_bulan: int) -> pd.DataFrame:
@@ -142,34 +154,35 @@ def kelengkapan(tahunan: Tahunan, sampai_bulan: int) -> pd.DataFrame:
     The IKM and AKIP scores are left out: they come once a year from the survey and the LHE.
     """
     data = tahunan.data
-    owners: dict[str, list[tuple[str, str]]] = {}
+    units = {u.id: u for u in [*(b.unit for b in tahunan.baris), *(n.unit for n in tahunan.anggaran)]}
+    owners: dict[int, list[tuple[str, str]]] = {}
     seen: set[str] = set()
     for b in tahunan.baris:
         ind = b.indikator
         if ind.kode in seen or ind.sumber != "input" or ind.nilai_khusus:
             continue
         seen.add(ind.kode)
-        owners.setdefault(_unit_of(tahunan, ind.unit_id), []).append(("indikator", ind.kode))
+        owners.setdefault(ind.unit_id, []).append(("indikator", ind.kode))
     for n in tahunan.anggaran:
         if n.node.tingkat == "sub_kegiatan":
-            owners.setdefault(n.unit.kode, []).append(("anggaran", n.node.kode))
-    units = {u.kode: u.nama for u in (b.unit for b in tahunan.baris)}
+            owners.setdefault(n.unit.id, []).append(("anggaran", n.node.kode))
     rows = []
-    for unit_kode, items in owners.items():
-        row: dict[str, object] = {"unit": unit_kode, "unit_nama": units.get(unit_kode, unit_kode)}
+    for unit_id in sorted(owners, key=lambda i: units[i].urutan):
+        items = owners[unit_id]
+        row: dict[str, object] = {"unit": units[unit_id].kode, "unit_nama": units[unit_id].nama}
         for bulan in range(1, sampai_bulan + 1):
             entered = sum(
                 bulan in (data.realisasi if kind == "indikator" else data.realisasi_anggaran).get(kode, {})
                 for kind, kode in items
             )
-            row[nama_bulan_singkat(bulan)] = round(entered * 100 / len(items))
+            row[nama_bulan_singkat(bulan)] = _persen_bulat(entered, len(items))
         rows.append(row)
-    order = list(units)
-    return pd.DataFrame(rows).sort_values("unit", key=lambda s: s.map(order.index)).reset_index(drop=True)
+    return pd.DataFrame(rows)
 
 
-def _unit_of(tahunan: Tahunan, unit_id: int) -> str:
-    return next(b.unit.kode for b in tahunan.baris if b.unit.id == unit_id)
+def _persen_bulat(part: int, whole: int) -> int:
+    # Half up, like every figure shown: 1 of 8 is 12,5 % and shows as 13 %.
+    return int((Decimal(part) * HUNDRED / whole).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def tren_indikator(tahunan: Tahunan, kode: str) -> pd.DataFrame:
@@ -184,9 +197,7 @@ def tren_indikator(tahunan: Tahunan, kode: str) -> pd.DataFrame:
     for bulan in range(1, 13):
         e = entries.get(bulan)
         if ind.sumber == "input":
-            sd = compute_realisasi_input(
-                {b: v for b, v in entries.items() if b <= bulan}, ind.jenis, ind.agregasi, bulan
-            ) if any(b <= bulan for b in entries) else None
+            sd = compute_realisasi_input(entries, ind.jenis, ind.agregasi, bulan)
         elif ind.sumber == "anggaran":
             sd = compute_penyerapan(data.anggaran, data.realisasi_anggaran, ind.anggaran_kode or "", bulan)
         else:
@@ -228,4 +239,4 @@ def penyerapan_total(tahunan: Tahunan, sd_bulan: int) -> tuple[int, int, Decimal
     if all(s is None for s in spent):
         return 0, pagu, None
     total = sum(s or 0 for s in spent)
-    return total, pagu, Decimal(total) * HUNDRED / pagu if pagu else None
+    return total, pagu, persen_serapan(total, pagu)

@@ -7,7 +7,14 @@ from kinerja.capaian import bulan_akhir
 from kinerja.db import new_session
 from kinerja.format import format_persen, format_rupiah
 from kinerja.queries import load_tahunan
-from kinerja.ringkasan import anggaran_per_unit, anggaran_table, kurva_penyerapan, latest_triwulan, penyerapan_total
+from kinerja.ringkasan import (
+    anggaran_per_unit,
+    anggaran_table,
+    append_jumlah,
+    kurva_penyerapan,
+    latest_triwulan,
+    penyerapan_total,
+)
 from pages._tampil import style_figure, tabel, tw_label
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
@@ -49,9 +56,10 @@ st.plotly_chart(style_figure(fig, f"Penyerapan anggaran per unit {tw_label(triwu
 kolom = {"kode": "Kode", "nama": "Program", "unit_nama": "Unit", "pagu": "Pagu", "realisasi": "Realisasi",
          "penyerapan": "Penyerapan", "sisa": "Sisa"}
 st.subheader(f"Per program {tw_label(triwulan)}")
-st.dataframe(tabel(program.drop(columns=["unit", "unit_nama"]), rupiah=("pagu", "realisasi", "sisa"),
-                   persen=("penyerapan",)),
+st.dataframe(tabel(append_jumlah(program.drop(columns=["unit", "unit_nama"]), "nama"),
+                   rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
              hide_index=True, placeholder="–", width="stretch", column_config=kolom)
 st.subheader(f"Per unit {tw_label(triwulan)}")
-st.dataframe(tabel(per_unit.drop(columns="unit"), rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
+st.dataframe(tabel(append_jumlah(per_unit.drop(columns="unit"), "unit_nama"), rupiah=("pagu", "realisasi", "sisa"),
+                   persen=("penyerapan",)),
              hide_index=True, placeholder="–", width="stretch", column_config=kolom)

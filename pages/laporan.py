@@ -6,7 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from kinerja.db import new_session
-from kinerja.ekspor import export_lkjip_csv, export_lkjip_docx, export_lkjip_xlsx, kolom_pengukuran, tabel_teks
+from kinerja.ekspor import (
+    KOLOM_ANGGARAN,
+    KOLOM_EFISIENSI,
+    anggaran_dengan_jumlah,
+    export_lkjip_csv,
+    export_lkjip_docx,
+    export_lkjip_xlsx,
+    kolom_pengukuran,
+    tabel_teks,
+)
 from kinerja.lkjip import build_lkjip
 from kinerja.queries import load_tahunan
 from kinerja.ringkasan import latest_triwulan
@@ -41,3 +50,9 @@ cols = kolom_pengukuran(laporan)
 for table in laporan.unit:
     with st.expander(f"Pengukuran Kinerja {table.unit_nama}", expanded=table is laporan.unit[0]):
         st.dataframe(pd.DataFrame(tabel_teks(cols, table.baris)), hide_index=True, placeholder="–", width="stretch")
+with st.expander("Realisasi Anggaran"):
+    st.dataframe(pd.DataFrame(tabel_teks(KOLOM_ANGGARAN, anggaran_dengan_jumlah(laporan))), hide_index=True,
+                 placeholder="–", width="stretch")
+with st.expander("Efisiensi: capaian kinerja dan penyerapan anggaran"):
+    st.dataframe(pd.DataFrame(tabel_teks(KOLOM_EFISIENSI, laporan.efisiensi)), hide_index=True, placeholder="–",
+                 width="stretch")

@@ -19,11 +19,17 @@ from kinerja.capaian import (
     IndikatorDef,
     NodeDef,
     aggregate,
+    bulan_akhir,
     compute_capaian,
     compute_penyerapan,
     compute_periode,
+    default_rencana_aksi,
+    is_kumulatif,
     kategori_capaian,
     mean_capaian,
+    persen_serapan,
+    round_residu,
+    round_shown,
     target_sd_triwulan,
 )
 
@@ -283,6 +289,22 @@ def test_entered_zero_gives_capaian_zero_and_nothing_entered_gives_no_capaian(in
     assert empty.kategori is None
 
 
+def test_negative_polarity_applies_to_the_annual_capaian_too():
+    # 3 incidents a year allowed, 1 by TW I against 0,75: (1,5 − 1) / 0,75 = 66,67; annual (6 − 1) / 3 = 166,67
+    h = hitung(IndikatorDef("X", D(3), polaritas="negatif"), nilai(b2=1), 1)
+    assert close(h.capaian_sd, Fraction(200, 3))
+    assert close(h.capaian_tahunan, Fraction(500, 3))
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: bulan_akhir(5), "triwulan harus 1-4, bukan 5"),
+    (lambda: aggregate({1: D(1)}, "median", 12), "agregasi tidak dikenal: median"),
+])
+def test_an_unknown_period_or_roll_up_is_named_in_the_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
 # --- target s.d. triwulan -------------------------------------------------------------------
 
 
@@ -481,6 +503,15 @@ def test_derived_descends_through_a_child_node_without_indicators():
     assert compute_periode(data, 4)["IK-P"].realisasi == 90
 
 
+def test_a_budget_tree_that_loops_is_refused_with_the_indicator_named():
+    # A's parent is B and B's parent is A (a typing error in the budget): each derived indicator
+    # would wait for the other for ever
+    nodes = [NodeDef("A", "B", 0), NodeDef("B", "A", 0)]
+    data = DataKinerja(indikator=[turunan("IK-A", "A"), turunan("IK-B", "B")], anggaran=nodes)
+    with pytest.raises(ValueError, match="indikator turunan IK-A bergantung pada dirinya sendiri"):
+        compute_periode(data, 4)
+
+
 def test_derived_uses_the_childrens_capaian_of_the_same_triwulan():
     # child: 12 Laporan a year; 3 in Q1, 6 more in April. TW I: 3 / 3 = 100 %; TW II: 9 / 6 = 150 % -> 100
     # other child: 4 a year, 1 in Q1 only. TW I: 1 / 1 = 100 %; TW II: 1 / 2 = 50 %
@@ -549,9 +580,83 @@ def test_budget_absorption_capaian_against_the_quarterly_target():
     assert h.capaian_tahunan == 25
 
 
+def test_budget_absorption_of_an_unknown_node_has_no_realisasi():
+    assert compute_penyerapan(NODES, {"S1": {1: 100}}, "X", 12) is None
+
+
 def test_budget_absorption_of_a_node_with_zero_pagu_has_no_realisasi():
     nodes = [NodeDef("K", None, 0), NodeDef("S", "K", 0)]
     assert compute_penyerapan(nodes, {"S": {1: 10}}, "K", 12) is None
+
+
+@pytest.mark.parametrize(
+    ("spent", "pagu", "expected"),
+    [
+        (250, 1000, "25"),
+        (0, 1000, "0"),  # an entered zero is 0 %
+        (1000, 1000, "100"),
+        (1, 3, "33.33333333333333333333"),  # 1 / 3 × 100, cut at 20 decimals
+        (2, 3, "66.66666666666666666667"),  # rounded, not cut: ...6667
+        (1, 7, "14.28571428571428571429"),  # 100 / 7 = 14,285714 285714 285714 28|5714... rounds up
+        (None, 1000, None),  # nothing entered yet: no absorption, not 0 %
+        (10, 0, None),  # no pagu: no absorption, not ∞
+        (10, None, None),
+    ],
+)
+def test_persen_serapan_is_realisasi_over_pagu_times_100(spent, pagu, expected):
+    assert persen_serapan(spent, pagu) == (None if expected is None else D(expected))
+
+
+@pytest.mark.parametrize(
+    ("agregasi", "jenis", "sumber", "expected"),
+    [
+        ("jumlah", "tunggal", "input", True),  # counts grow through the year
+        ("terakhir", "tunggal", "anggaran", True),  # budget absorption, whatever its agregasi
+        ("jumlah", "rasio", "anggaran", True),
+        ("jumlah", "rasio", "input", False),  # a percentage keeps its 100 %
+        ("rata_rata", "tunggal", "input", False),
+        ("terakhir", "tunggal", "input", False),
+        ("terakhir", "tunggal", "turunan", False),
+        ("jumlah", "tunggal", "turunan", True),
+    ],
+)
+def test_is_kumulatif_for_counts_and_budget_absorption(agregasi, jenis, sumber, expected):
+    assert is_kumulatif(agregasi, jenis, sumber) is expected
+    expected_targets = (D(2), D(4), D(6), D(8)) if expected else (D(8),) * 4
+    assert default_rencana_aksi(D(8), agregasi, jenis, sumber) == expected_targets
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("85.45436964224019655857187577", "85.45436964224019655857"),
+        ("50.999999999999999999995", "51.00000000000000000000"),  # half even at the 21st decimal
+        ("50.999999999999999999985", "50.99999999999999999998"),
+        ("12345678901234567890.123", "12345678901234567890.12300000000000000000"),  # never too wide
+        ("7", "7"),
+    ],
+)
+def test_round_residu_keeps_20_decimals(value, expected):
+    result = round_residu(D(value))
+    assert result == D(expected)
+    assert result.as_tuple().exponent == -20
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("85.454", "85.45"),
+        ("85.455", "85.46"),  # half up, as a reader rounds
+        ("85.445", "85.45"),
+        ("85.4449", "85.44"),
+        ("99.995", "100.00"),
+        ("0.005", "0.01"),
+        ("-0.005", "-0.01"),
+        ("1234567890123456789012345678.005", "1234567890123456789012345678.01"),  # never too wide
+    ],
+)
+def test_round_shown_rounds_half_up_to_2_decimals(value, expected):
+    assert str(round_shown(D(value))) == expected
 
 
 # --- properties -----------------------------------------------------------------------------
