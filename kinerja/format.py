@@ -1,6 +1,6 @@
 """Indonesian formats (1.234.567,89; Rp 3.006.467.857; Januari; Triwulan IV) via Babel."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
@@ -16,7 +16,13 @@ def format_angka(value: Decimal | float | int | None, min_dec: int = 0, max_dec:
     if value is None or value != value:  # NaN (a missing cell of a float column) is not a number either
         return ""
     pattern = "#,##0" + ("." + "0" * min_dec + "#" * (max_dec - min_dec) if max_dec else "")
-    return format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=True)
+    # Round half up first, as the LKjIP rules and Excel do (Babel alone rounds half to even: 85,125 -> 85,12).
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    try:
+        exact = exact.quantize(Decimal(1).scaleb(-max_dec), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # beyond Decimal's precision (or infinite): never stored, since kinerja.angka bounds it
+        return str(value)
+    return format_decimal(exact, format=pattern, locale=LOCALE, decimal_quantization=True)
 
 
 def format_persen(value: Decimal | float | None) -> str:
