@@ -18,6 +18,7 @@ from decimal import Decimal
 from kinerja.format import format_angka, format_persen
 
 SERATUS = Decimal(100)
+BATAS_CEK_BAWAAN = Decimal(200)  # above it a capaian is "perlu dicek" (the default of Instansi.batas_cek_capaian)
 
 
 @dataclass(frozen=True)

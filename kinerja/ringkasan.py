@@ -6,6 +6,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from kinerja.akip import predikat_akip
+from kinerja.batas import BATAS_CEK_BAWAAN, label_dicek
 from kinerja.capaian import (
     HUNDRED,
     TRIWULAN,
@@ -72,9 +73,14 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def indikator_table(capaian: Capaian) -> pd.DataFrame:
-    """Return one row per agreement row with its capaian, the worst first (no capaian last)."""
+def indikator_table(capaian: Capaian, ambang: Decimal = BATAS_CEK_BAWAAN) -> pd.DataFrame:
+    """Return one row per agreement row with its capaian, the worst first (no capaian last).
+
+    Column `dicek` says "perlu dicek (di atas 200,00 %)" beside the kategori of a capaian above the
+    office's ceiling `ambang`, so an implausible figure is questioned instead of celebrated.
+    """
     df = pd.DataFrame(capaian.rows())
+    df["dicek"] = [label_dicek(c, ambang) for c in df["capaian_sd_tw"]]
     for column in ("target_tahunan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "capaian_tahunan"):
         df[column] = df[column].map(_float).astype("Float64")
     return df.sort_values("capaian_sd_tw", na_position="last", kind="stable").reset_index(drop=True)

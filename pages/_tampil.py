@@ -97,7 +97,7 @@ KOLOM_CAPAIAN = {
     "target_tahunan": "Target tahunan",
     "target_sd_tw": "Target s.d. TW", "realisasi_sd_tw": "Realisasi s.d. TW", "pembilang": "Pembilang",
     "penyebut": "Penyebut", "capaian_sd_tw": "Capaian s.d. TW", "capaian_tahunan": "Capaian tahunan",
-    "kategori": "Kategori",
+    "kategori": "Kategori", "dicek": "Perlu dicek",
 }
 
 

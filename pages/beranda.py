@@ -94,9 +94,9 @@ st.dataframe(
 )
 
 st.subheader("Indikator dengan capaian terendah")
-worst = indikator_table(capaian).drop_duplicates("kode").head(8)
+worst = indikator_table(capaian, office.batas_cek_capaian).drop_duplicates("kode").head(8)
 st.dataframe(
-    tabel(worst[["unit_nama", "indikator", "capaian_sd_tw", "kategori"]], persen=("capaian_sd_tw",)),
+    tabel(worst[["unit_nama", "indikator", "capaian_sd_tw", "kategori", "dicek"]], persen=("capaian_sd_tw",)),
     hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN,
 )
 st.caption("Daftar lengkap dan rinciannya ada di menu **Capaian indikator** dan **Per unit & indikator**.")

@@ -18,7 +18,7 @@ with new_session(engine()) as session:
     with c2:
         triwulan = pilih_triwulan(latest_triwulan(load_tahunan(session, office, tahun).data), key="capaian_tw")
     capaian = compute_capaian_tahun(session, office, tahun, triwulan)
-table = indikator_table(capaian)
+table = indikator_table(capaian, office.batas_cek_capaian)
 with c3:
     units = st.multiselect("Unit", list(dict.fromkeys(table["unit_nama"])), key="capaian_unit",
                            placeholder="Semua unit")
@@ -29,7 +29,7 @@ st.title(f"Capaian indikator {tw_label(triwulan)} {tahun}")
 st.caption(f"{len(table)} baris perjanjian, diurutkan dari capaian terendah; kosong = belum ada realisasi. "
            "Klik judul kolom untuk mengurutkan.")
 columns = ["unit_nama", "no", "indikator", "satuan", "target_tahunan", "target_sd_tw", "realisasi_sd_tw",
-           "capaian_sd_tw", "capaian_tahunan", "kategori"]
+           "capaian_sd_tw", "capaian_tahunan", "kategori", "dicek"]
 st.dataframe(
     tabel(table[columns], angka=("target_tahunan", "target_sd_tw", "realisasi_sd_tw"),
           persen=("capaian_sd_tw", "capaian_tahunan")),

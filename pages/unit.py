@@ -24,11 +24,12 @@ units = {b.unit.kode: b.unit.nama for b in tahunan.baris}
 with c3:
     unit = st.selectbox("Unit", list(units), format_func=units.get, key="unit_pilih")
 
-table = indikator_table(capaian)
+table = indikator_table(capaian, office.batas_cek_capaian)
 table = table[table["unit"] == unit].sort_values("no", key=lambda s: s.str.zfill(3))
 st.title(teks_polos(units[unit]))
 st.dataframe(
-    tabel(table[["no", "indikator", "satuan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "kategori"]],
+    tabel(table[["no", "indikator", "satuan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "kategori",
+                 "dicek"]],
           angka=("target_sd_tw", "realisasi_sd_tw"), persen=("capaian_sd_tw",)),
     hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN,
 )

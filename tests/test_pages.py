@@ -48,13 +48,14 @@ PIMPINAN_PAGES = {"pages/beranda.py", "pages/capaian.py", "pages/unit.py", "page
 ISIAN_PAGES = {"pages/isi_realisasi.py", "pages/isi_anggaran.py"}
 ADMIN_PAGES = {"pages/pengguna.py", "pages/target.py", "pages/pagu.py", "pages/revisi.py", "pages/ikm.py",
                "pages/akip.py", "pages/riwayat.py"}
+AKUN_PAGES = {"pages/akun.py"}  # Akun saya: every signed-in role
 # What the router must offer in each state of the app, and nothing more.
 OFFERED = {
     "tanpa pengguna": {"pages/admin_pertama.py"},
     "belum masuk": {"pages/masuk.py"},
-    "admin": PIMPINAN_PAGES | ISIAN_PAGES | ADMIN_PAGES,
-    "pimpinan": PIMPINAN_PAGES,
-    "operator": ISIAN_PAGES,
+    "admin": PIMPINAN_PAGES | ISIAN_PAGES | ADMIN_PAGES | AKUN_PAGES,
+    "pimpinan": PIMPINAN_PAGES | AKUN_PAGES,
+    "operator": ISIAN_PAGES | AKUN_PAGES,
 }
 FIRST_TITLE = {"admin": f"Kinerja Kecamatan Mangkutana {TAHUN}", "pimpinan": f"Kinerja Kecamatan Mangkutana {TAHUN}",
                "operator": f"Realisasi {PERENCANAAN}"}
@@ -329,7 +330,7 @@ def test_creating_the_first_admin_signs_them_in(app_url: str) -> None:
 
 @pytest.mark.parametrize(("password", "ulang", "pesan"), [
     (PASSWORD, PASSWORD + "x", "Kedua kata sandi tidak sama"),
-    ("pendek", "pendek", "Kata sandi paling sedikit 8 karakter"),
+    ("pendek", "pendek", "Kata sandi paling sedikit 10 karakter"),
 ])
 def test_a_bad_first_admin_password_creates_nobody(app_url: str, password: str, ulang: str, pesan: str) -> None:
     at = fill_first_admin(open_app(), password, ulang)
@@ -728,6 +729,20 @@ def test_the_empty_state_goes_once_the_first_realisasi_is_saved(db: Engine, akun
     shown = {m.label: m.value for m in dashboard.metric}
     assert shown["Capaian sasaran strategis"] == "–"  # the Camat's own rows have no data yet
     assert not any("NaN" in value for value in shown.values())
+
+
+def test_a_capaian_above_the_ceiling_is_marked_perlu_dicek_beside_its_kategori(db: Engine, akun: Akun) -> None:
+    """IK-6.1.1: 3 Dokumen a year, so s.d. TW I the target is 3 x 1/4 = 0,75; 2 Dokumen give 266,67 % > 200 %."""
+    with new_session(db) as session:
+        instansi_id = get_instansi(session).id
+    save_realisasi(db, instansi_id=instansi_id, tahun=TAHUN, pengguna=akun.operator,
+                   entries=[EntriRealisasi("IK-6.1.1", 3, nilai=Decimal(2)), EntriRealisasi("IK-6.1.2", 3,
+                                                                                           nilai=Decimal(0))])
+    at = open_app(akun.pimpinan, "pages/capaian.py")
+    row = row_of(at, "indikator", "Jumlah dokumen perencanaan perangkat daerah yang disusun")
+    assert (row["kategori"], row["dicek"]) == ("Sangat Tinggi", "perlu dicek (di atas 200,00 %)")
+    other = row_of(at, "indikator", "Jumlah Dokumen RKA-SKPD dan Laporan Hasil Koordinasi Penyusunan Dokumen RKA-SKPD")
+    assert other["dicek"] == ""  # 0 % is low, not implausible
 
 
 def test_audit_trail_shows_who_changed_what(db: Engine, akun: Akun) -> None:
