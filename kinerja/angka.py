@@ -13,7 +13,7 @@ server in `int()`. The rule, as the README states it:
 - `1.234` (one dot, three digits after it) could be read either way, so it is refused with both
   readings spelled out, except for Rupiah, which are always whole: there `250.000` is 250000;
 - each kind has a bound: Rupiah at most 15 digits and no decimals; indicator values and targets
-  at most 12 digits before the comma and 4 after.
+  at most 11 digits before the comma and 4 after (15 significant digits survive SQLite exactly).
 
 Babel's parse_decimal is not used: in the id locale it reads `12.5` as 125, and it accepts
 non-ASCII digits, which we refuse so that what is stored is exactly what was seen.
@@ -42,7 +42,8 @@ class Jenis:
 
 
 RUPIAH = Jenis("Rupiah bulat", bulat=True, digit=15, desimal=0)
-NILAI = Jenis("nilai", bulat=False, digit=12, desimal=4)
+# 11 + 4 = 15 significant digits: SQLite keeps NUMERIC as a binary double, exact to 15 digits only.
+NILAI = Jenis("nilai", bulat=False, digit=11, desimal=4)
 BILANGAN = Jenis("bilangan bulat", bulat=True, digit=12, desimal=0)
 
 

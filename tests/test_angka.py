@@ -66,7 +66,7 @@ NILAI_DIHARAPKAN: dict[str, object] = {
     "": KOSONG,
     "１２": Tolak("bukan angka"),  # fullwidth digits
     "١٢": Tolak("bukan angka"),  # Arabic-Indic digits
-    "9999999999999999.5": Tolak("terlalu"),  # 16 digits before the point; 12 allowed
+    "9999999999999999.5": Tolak("terlalu"),  # 16 digits before the point; 11 allowed
     "1e999999": Tolak("notasi e"),
 }
 # ... and for Rupiah, which are whole: a dot always groups thousands, a decimal is refused.
@@ -154,7 +154,8 @@ PARSE: list[tuple[object, Jenis, object]] = [
     ("0,125", NILAI, D("0.125")),
     ("0,0001", NILAI, D("0.0001")),
     ("0,00001", NILAI, Tolak("4 angka di belakang koma")),
-    ("999999999999", NILAI, D(999999999999)),  # 12 digits: the most a value may have
+    ("99999999999,9999", NILAI, D("99999999999.9999")),  # 11 + 4 digits: the most a value may have
+    ("999999999999", NILAI, Tolak("terlalu besar")),  # 12 digits: the 16th significant digit would not survive
     ("1.000.000.000.000", NILAI, Tolak("terlalu besar")),  # 13 digits
     ("  12,5\t", NILAI, D("12.5")),
     ("+5", NILAI, Tolak()),  # the rule: "no sign"
@@ -195,8 +196,8 @@ PARSE: list[tuple[object, Jenis, object]] = [
     ("3,5", BILANGAN, Tolak("bulat")),
     # numbers from a spreadsheet cell or a pandas grid
     (12, NILAI, D(12)),
-    (10**12 - 1, NILAI, D(10**12 - 1)),
-    (10**12, NILAI, Tolak("terlalu besar")),
+    (10**11 - 1, NILAI, D(10**11 - 1)),
+    (10**11, NILAI, Tolak("terlalu besar")),
     (-5, NILAI, Tolak("negatif")),
     (12.5, NILAI, D("12.5")),
     (0.1 + 0.2, NILAI, D("0.3")),  # a spreadsheet's binary float is read as the number it shows

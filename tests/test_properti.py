@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 from sqlalchemy import event as sa_event
 from sqlmodel import select
 
+from kinerja.angka import AngkaError, parse_angka
 from kinerja.db import create_db_engine, new_session
 from kinerja.errors import ValidationError
 from kinerja.ikm import compute_ikm
@@ -528,11 +529,12 @@ def test_save_realisasi_anggaran_stores_each_entry_exactly_or_nothing(asal: Asal
 # --- a known limit ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="SQLite keeps NUMERIC as a binary double (about 15.9 significant digits), "
-                   "while the parser accepts 12 digits before the comma and 4 after: the 16th digit can change")
-def test_a_value_of_16_significant_digits_survives_sqlite(asal: Asal):
-    value = D("999999999999.0003")  # within the documented hard limit
+def test_the_largest_value_the_parser_accepts_survives_sqlite_exactly(asal: Asal):
+    """SQLite keeps NUMERIC as a binary double (about 15.9 significant digits): 11 + 4 digits come back exact."""
+    value = D("99999999999.9999")
     with salinan(asal) as engine:
         save_realisasi(engine, instansi_id=asal.instansi_id, tahun=TAHUN, yakin=True,
                        entries=[EntriRealisasi(asal.rasio[1], 5, pembilang=value, penyebut=value)])
         assert realisasi(engine)[(asal.rasio[1], 5)][:3] == (None, value, value)
+    with pytest.raises(AngkaError, match="terlalu besar"):
+        parse_angka("999999999999,0003")  # 16 digits: the 16th could change on the way back
