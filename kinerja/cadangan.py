@@ -12,21 +12,13 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, make_url
 
-from kinerja.db import MIGRATIONS, migrate
+from kinerja.db import SQLITE_BUSY_TIMEOUT_S, list_revisions, migrate
 
 
 class CadanganError(ValueError):
     """A backup or restore that cannot be done; the message says why, in Indonesian."""
-
-
-def _revisions() -> set[str]:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
 
 
 def _sqlite_path(engine: Engine) -> Path | None:
@@ -46,6 +38,8 @@ def backup(engine: Engine, out: Path) -> Path:
         if path is not None:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as src, sqlite3.connect(tmp) as dst:
                 src.backup(dst)
+                # One self-contained file (not WAL): it opens anywhere without -wal and -shm beside it.
+                dst.execute("PRAGMA journal_mode=DELETE")
             dst.close()
         else:
             _run(["pg_dump", "--format=custom", "--no-owner", f"--file={tmp}", _pg_url(engine)], "pg_dump")
@@ -60,7 +54,7 @@ def check_backup(engine: Engine, berkas: Path) -> str:
     """Return the schema revision of a backup file, or raise CadanganError when it is not one we can restore."""
     if not berkas.is_file():
         raise CadanganError(f"{berkas}: berkas tidak ada")
-    known = _revisions()
+    known = list_revisions()
     if _sqlite_path(engine) is not None:
         try:
             with sqlite3.connect(f"file:{berkas}?mode=ro", uri=True) as conn:
@@ -76,7 +70,7 @@ def check_backup(engine: Engine, berkas: Path) -> str:
         listing = _run(["pg_restore", "--list", str(berkas)], "pg_restore")
         if "TABLE public alembic_version" not in listing or "TABLE public jejak" not in listing:
             raise CadanganError(f"{berkas}: bukan cadangan basis data Kinerja (pg_dump)")
-        revision = ""  # read after the restore, in the same transaction's result
+        revision = _revisi_pg(berkas) or ""
     if revision and revision not in known:
         raise CadanganError(f"{berkas}: versi skema {revision} lebih baru dari aplikasi ini; perbarui Kinerja dulu")
     return revision
@@ -87,7 +81,8 @@ def restore(engine: Engine, berkas: Path) -> None:
     check_backup(engine, berkas)
     path = _sqlite_path(engine)
     if path is not None:
-        with sqlite3.connect(f"file:{berkas}?mode=ro", uri=True) as src, sqlite3.connect(path, timeout=30) as dst:
+        with (sqlite3.connect(f"file:{berkas}?mode=ro", uri=True) as src,
+              sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S) as dst):
             src.backup(dst)
         dst.close()
     else:
@@ -95,6 +90,16 @@ def restore(engine: Engine, berkas: Path) -> None:
               f"--dbname={_pg_url(engine)}", str(berkas)], "pg_restore")
     engine.dispose()  # connections opened before the restore may cache the old schema
     migrate(engine)
+
+
+def _revisi_pg(berkas: Path) -> str | None:
+    """Return the schema revision a pg_dump archive holds, read without restoring it (None when none)."""
+    lines = _run(["pg_restore", "--data-only", "--table=alembic_version", "--file=-", str(berkas)],
+                 "pg_restore").splitlines()
+    start = next((n for n, line in enumerate(lines) if line.startswith("COPY public.alembic_version ")), None)
+    if start is None or start + 1 >= len(lines) or lines[start + 1] == "\\.":
+        return None
+    return lines[start + 1].strip()
 
 
 def _run(command: list[str], name: str) -> str:

@@ -15,7 +15,6 @@ import logging
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -39,7 +38,7 @@ from kinerja.cadangan import CadanganError, check_backup
 from kinerja.cadangan import backup as backup_database
 from kinerja.cadangan import restore as restore_database
 from kinerja.config import get_settings
-from kinerja.db import get_engine, has_schema, list_revisions, new_session
+from kinerja.db import get_engine, has_schema, new_session
 from kinerja.demo import DemoError, create_demo
 from kinerja.dokumen_pk import PdfUnavailable, build_pk_docx, docx_to_pdf, load_isi_pk
 from kinerja.ekspor import write_lkjip
@@ -608,21 +607,6 @@ def _periksa_cadangan(engine: Engine, berkas: Path) -> None:
         check_backup(engine, berkas)
     except CadanganError as e:
         _fail([f"{e}; basis data tidak diubah"])
-    revisi = _revisi_pg(berkas) if jenis == "postgresql" else None
-    if revisi and revisi not in list_revisions():
-        _fail([f"{berkas}: versi skema {revisi} lebih baru dari aplikasi ini; perbarui Kinerja dulu; "
-               "basis data tidak diubah"])
-
-
-def _revisi_pg(berkas: Path) -> str | None:
-    """Return the schema revision a pg_dump archive holds, read without restoring it (None when none)."""
-    done = subprocess.run(["pg_restore", "--data-only", "--table=alembic_version", "--file=-", str(berkas)],
-                          capture_output=True, text=True, timeout=600, check=False)
-    lines = done.stdout.splitlines()
-    start = next((n for n, line in enumerate(lines) if line.startswith("COPY public.alembic_version ")), None)
-    if start is None or start + 1 >= len(lines) or lines[start + 1] == "\\.":
-        return None
-    return lines[start + 1].strip()
 
 
 @app.command()
