@@ -86,15 +86,15 @@ class Hasil:
 
     realisasi: Decimal | None
     target_tahunan: Decimal
-    target_sd: Decimal
-    capaian_sd: Decimal | None
+    target_sd_tw: Decimal
+    capaian_sd_tw: Decimal | None
     capaian_tahunan: Decimal | None
     pembilang: Decimal | None = None
     penyebut: Decimal | None = None
 
     @property
     def kategori(self) -> str | None:
-        return kategori_capaian(self.capaian_sd)
+        return kategori_capaian(self.capaian_sd_tw)
 
 
 def round_residu(value: Decimal) -> Decimal:
@@ -303,7 +303,7 @@ def compute_periode(data: DataKinerja, triwulan: int) -> dict[str, Hasil]:
         ind = by_kode[kode]
         pembilang = penyebut = None
         if ind.sumber == "turunan":
-            realisasi = mean_capaian(solve(child.kode).capaian_sd for child in child_indicators(data, ind, cascade))
+            realisasi = mean_capaian(solve(child.kode).capaian_sd_tw for child in child_indicators(data, ind, cascade))
         elif ind.sumber == "anggaran":
             realisasi = (
                 compute_penyerapan(data.anggaran, data.realisasi_anggaran, ind.anggaran_kode, sd_bulan)
@@ -316,12 +316,12 @@ def compute_periode(data: DataKinerja, triwulan: int) -> dict[str, Hasil]:
                 realisasi, pembilang, penyebut = compute_rasio(entries, ind.agregasi, sd_bulan)
             else:
                 realisasi = compute_realisasi_input(entries, ind.jenis, ind.agregasi, sd_bulan)
-        target_sd = target_sd_triwulan(ind, triwulan)
+        target_sd_tw = target_sd_triwulan(ind, triwulan)
         hasil = Hasil(
             realisasi=realisasi,
             target_tahunan=ind.target,
-            target_sd=target_sd,
-            capaian_sd=compute_capaian(realisasi, target_sd, ind.polaritas),
+            target_sd_tw=target_sd_tw,
+            capaian_sd_tw=compute_capaian(realisasi, target_sd_tw, ind.polaritas),
             capaian_tahunan=compute_capaian(realisasi, ind.target, ind.polaritas),
             pembilang=pembilang,
             penyebut=penyebut,

@@ -60,9 +60,9 @@ class Capaian:
                 "kode": b.indikator.kode, "unit": b.unit.kode, "unit_nama": b.unit.nama, "no": b.no,
                 "sasaran": b.sasaran, "indikator": b.indikator.nama, "satuan": b.indikator.satuan,
                 "sumber": b.indikator.sumber, "jenis": b.indikator.jenis,
-                "target_tahunan": h.target_tahunan, "target_sd_tw": h.target_sd,
+                "target_tahunan": h.target_tahunan, "target_sd_tw": h.target_sd_tw,
                 "realisasi_sd_tw": h.realisasi, "pembilang": h.pembilang, "penyebut": h.penyebut,
-                "capaian_sd_tw": h.capaian_sd, "capaian_tahunan": h.capaian_tahunan,
+                "capaian_sd_tw": h.capaian_sd_tw, "capaian_tahunan": h.capaian_tahunan,
                 "kategori": h.kategori or "",
             })
         return rows

@@ -124,10 +124,10 @@ def _pengukuran(capaian: Capaian, lalu: Capaian | None) -> list[TabelUnit]:
         old = lalu.hasil.get(b.indikator.kode) if lalu else None
         row = BarisPengukuran(
             kode=b.indikator.kode, no=b.no, sasaran=b.sasaran, indikator=b.indikator.nama, satuan=b.indikator.satuan,
-            target=h.target_tahunan, target_sd_tw=h.target_sd, realisasi=h.realisasi, pembilang=h.pembilang,
-            penyebut=h.penyebut, capaian=h.capaian_sd, kategori=h.kategori or "",
+            target=h.target_tahunan, target_sd_tw=h.target_sd_tw, realisasi=h.realisasi, pembilang=h.pembilang,
+            penyebut=h.penyebut, capaian=h.capaian_sd_tw, kategori=h.kategori or "",
             target_renstra=b.indikator.target_renstra,
-            realisasi_lalu=old.realisasi if old else None, capaian_lalu=old.capaian_sd if old else None,
+            realisasi_lalu=old.realisasi if old else None, capaian_lalu=old.capaian_sd_tw if old else None,
         )
         tables.setdefault(b.unit.kode, TabelUnit(b.unit.kode, b.unit.nama, [])).baris.append(row)
     return list(tables.values())
@@ -172,7 +172,7 @@ def _efisiensi(capaian: Capaian) -> list[BarisEfisiensi]:
     for n in capaian.tahunan.anggaran:
         if n.node.tingkat == "sub_kegiatan":
             continue
-        on_node = [capaian.hasil[i.kode].capaian_sd for i in data.indikator if i.anggaran_kode == n.node.kode]
+        on_node = [capaian.hasil[i.kode].capaian_sd_tw for i in data.indikator if i.anggaran_kode == n.node.kode]
         nilai = mean_capaian(on_node)
         serapan = compute_penyerapan(data.anggaran, data.realisasi_anggaran, n.node.kode, sd)
         selisih, keterangan = nilai_efisiensi(nilai, serapan)

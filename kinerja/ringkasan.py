@@ -50,11 +50,11 @@ def capaian_per_unit(capaian: Capaian) -> pd.DataFrame:
     units = {b.unit.kode: b.unit for b in capaian.tahunan.baris}
     for kode, unit in units.items():
         hasil = [capaian.hasil[b.indikator.kode] for b in capaian.tahunan.baris if b.unit.kode == kode]
-        nilai = mean_capaian(h.capaian_sd for h in hasil)
+        nilai = mean_capaian(h.capaian_sd_tw for h in hasil)
         rows.append({
             "unit": kode, "unit_nama": unit.nama, "capaian": _float(nilai),
             "kategori": kategori_capaian(nilai) or "Belum ada data",
-            "indikator": len(hasil), "ada_capaian": sum(h.capaian_sd is not None for h in hasil),
+            "indikator": len(hasil), "ada_capaian": sum(h.capaian_sd_tw is not None for h in hasil),
         })
     return pd.DataFrame(rows)
 
@@ -231,7 +231,8 @@ def skor_khusus(capaian: Capaian) -> dict[str, dict[str, object]]:
             grade = mutu_pelayanan(h.realisasi) if ind.nilai_khusus == "ikm" else predikat_akip(h.realisasi)
             label = " ".join(grade)
         out[ind.nilai_khusus] = {
-            "nama": ind.nama, "nilai": h.realisasi, "target": h.target_sd, "capaian": h.capaian_sd, "label": label,
+            "nama": ind.nama, "nilai": h.realisasi, "target": h.target_sd_tw, "capaian": h.capaian_sd_tw,
+            "label": label,
         }
     return out
 

@@ -167,7 +167,7 @@ def test_a_higher_capaian_never_gets_a_lower_kategori(a, b):
 )
 def test_capaian_of_exactly_91_is_sangat_tinggi(ind, entries, triwulan):
     h = hitung(ind, entries, triwulan)
-    assert h.capaian_sd == 91
+    assert h.capaian_sd_tw == 91
     assert h.kategori == "Sangat Tinggi"
 
 
@@ -256,7 +256,7 @@ def test_rasio_is_aggregated_pembilang_over_aggregated_penyebut(
     h = hitung(IndikatorDef("X", D(100), agregasi=agregasi, jenis="rasio"), entries, triwulan)
     if realisasi is None:
         assert h.realisasi is None
-        assert h.capaian_sd is None
+        assert h.capaian_sd_tw is None
     else:
         assert close(h.realisasi, realisasi)
     assert h.pembilang == (None if pembilang is None else D(pembilang))
@@ -278,13 +278,13 @@ def test_rasio_is_aggregated_pembilang_over_aggregated_penyebut(
 def test_entered_zero_gives_capaian_zero_and_nothing_entered_gives_no_capaian(ind, entered, not_entered):
     zero = hitung(ind, entered, 1)
     assert zero.realisasi == 0
-    assert zero.capaian_sd == 0
+    assert zero.capaian_sd_tw == 0
     assert zero.capaian_tahunan == 0
     assert zero.kategori == "Sangat Rendah"
 
     empty = hitung(ind, not_entered, 1)
     assert empty.realisasi is None
-    assert empty.capaian_sd is None
+    assert empty.capaian_sd_tw is None
     assert empty.capaian_tahunan is None
     assert empty.kategori is None
 
@@ -292,7 +292,7 @@ def test_entered_zero_gives_capaian_zero_and_nothing_entered_gives_no_capaian(in
 def test_negative_polarity_applies_to_the_annual_capaian_too():
     # 3 incidents a year allowed, 1 by TW I against 0,75: (1,5 − 1) / 0,75 = 66,67; annual (6 − 1) / 3 = 166,67
     h = hitung(IndikatorDef("X", D(3), polaritas="negatif"), nilai(b2=1), 1)
-    assert close(h.capaian_sd, Fraction(200, 3))
+    assert close(h.capaian_sd_tw, Fraction(200, 3))
     assert close(h.capaian_tahunan, Fraction(500, 3))
 
 
@@ -343,30 +343,30 @@ def test_an_unknown_period_or_roll_up_is_named_in_the_error(call, message):
 def test_target_sd_triwulan_defaults_and_rencana_aksi(ind, expected):
     assert tuple(target_sd_triwulan(ind, q) for q in (1, 2, 3, 4)) == tuple(D(e) for e in expected)
     data = DataKinerja(indikator=[ind], anggaran=[NodeDef("K", None, 1000)])
-    assert tuple(compute_periode(data, q)["X"].target_sd for q in (1, 2, 3, 4)) == tuple(D(e) for e in expected)
+    assert tuple(compute_periode(data, q)["X"].target_sd_tw for q in (1, 2, 3, 4)) == tuple(D(e) for e in expected)
 
 
 def test_capaian_sd_triwulan_uses_the_cumulative_target_and_capaian_tahunan_the_annual_one():
     # Jumlah dokumen perencanaan: 3 Dokumen a year, 1 made in February
     ind = IndikatorDef("IK-6.1.1", D(3))
     tw1 = hitung(ind, nilai(b2=1), 1)
-    assert tw1.target_sd == D("0.75")
+    assert tw1.target_sd_tw == D("0.75")
     assert tw1.realisasi == 1
-    assert close(tw1.capaian_sd, Fraction(400, 3))  # 1 / 0,75
+    assert close(tw1.capaian_sd_tw, Fraction(400, 3))  # 1 / 0,75
     assert close(tw1.capaian_tahunan, Fraction(100, 3))  # 1 / 3
     assert tw1.kategori == "Sangat Tinggi"  # above 100 is Sangat Tinggi
     tw2 = hitung(ind, nilai(b2=1), 2)
-    assert close(tw2.capaian_sd, Fraction(200, 3))  # 1 / 1,5
+    assert close(tw2.capaian_sd_tw, Fraction(200, 3))  # 1 / 1,5
     assert tw2.kategori == "Sedang"
     tw4 = hitung(ind, nilai(b2=1, b11=2), 4)
-    assert tw4.capaian_sd == tw4.capaian_tahunan == 100
+    assert tw4.capaian_sd_tw == tw4.capaian_tahunan == 100
 
 
 def test_explicit_rencana_aksi_changes_the_capaian():
     ind = IndikatorDef("X", D(3), rencana_aksi=(D(1), None, None, None))
     h = hitung(ind, nilai(b2=1), 1)
-    assert h.target_sd == 1
-    assert h.capaian_sd == 100
+    assert h.target_sd_tw == 1
+    assert h.capaian_sd_tw == 100
     assert close(h.capaian_tahunan, Fraction(100, 3))
 
 
@@ -381,7 +381,7 @@ def test_explicit_rencana_aksi_changes_the_capaian():
 def test_target_zero_gives_no_capaian_not_zero_nor_infinity(ind, entries, triwulan):
     h = hitung(ind, entries, triwulan)
     assert h.realisasi is not None
-    assert h.capaian_sd is None
+    assert h.capaian_sd_tw is None
     assert h.capaian_tahunan is None
     assert h.kategori is None
 
@@ -389,10 +389,10 @@ def test_target_zero_gives_no_capaian_not_zero_nor_infinity(ind, entries, triwul
 def test_rencana_aksi_zero_gives_no_capaian_for_that_triwulan_only():
     ind = IndikatorDef("X", D(4), rencana_aksi=(D(0), None, None, None))
     tw1 = hitung(ind, nilai(b1=1), 1)
-    assert tw1.capaian_sd is None
+    assert tw1.capaian_sd_tw is None
     assert tw1.kategori is None
     assert tw1.capaian_tahunan == 25  # 1 of 4 in the year
-    assert hitung(ind, nilai(b1=1), 2).capaian_sd == 50  # 1 / (4 × 2/4)
+    assert hitung(ind, nilai(b1=1), 2).capaian_sd_tw == 50  # 1 / (4 × 2/4)
 
 
 # --- derived (turunan) indicators ------------------------------------------------------------
@@ -441,11 +441,11 @@ def test_derived_realisasi_is_mean_of_children_capaian_each_capped_at_100(childr
     h = compute_periode(data, 4)["P-IND"]
     if expected is None:
         assert h.realisasi is None
-        assert h.capaian_sd is None
+        assert h.capaian_sd_tw is None
         assert h.kategori is None
     else:
         assert h.realisasi == expected
-        assert h.capaian_sd == expected  # target 100 %
+        assert h.capaian_sd_tw == expected  # target 100 %
         assert h.capaian_tahunan == expected
 
 
@@ -467,7 +467,7 @@ def test_derived_mean_of_repeating_decimals_is_exact_and_lands_in_the_right_kate
     h = compute_periode(data, 4)["P-IND"]
     assert h.realisasi == expected
     assert h.kategori == kategori
-    assert mean_capaian(compute_periode(data, 4)[f"C{i}"].capaian_sd for i in range(len(capaian_anak))) == expected
+    assert mean_capaian(compute_periode(data, 4)[f"C{i}"].capaian_sd_tw for i in range(len(capaian_anak))) == expected
 
 
 def test_derived_of_derived_cascades_over_two_levels():
@@ -563,10 +563,10 @@ def test_budget_absorption_is_subtree_spending_up_to_period_over_pagu(node, rupi
     h = compute_periode(DataKinerja(indikator=[ind], anggaran=NODES, realisasi_anggaran=rupiah), triwulan)[ind.kode]
     if expected is None:
         assert h.realisasi is None
-        assert h.capaian_sd is None
+        assert h.capaian_sd_tw is None
     else:
         assert h.realisasi == expected
-        assert h.capaian_sd == D(expected) * 100 / (D(100) * triwulan / 4)
+        assert h.capaian_sd_tw == D(expected) * 100 / (D(100) * triwulan / 4)
 
 
 def test_budget_absorption_capaian_against_the_quarterly_target():
@@ -575,8 +575,8 @@ def test_budget_absorption_capaian_against_the_quarterly_target():
     h = compute_periode(
         DataKinerja(indikator=[ind], anggaran=NODES, realisasi_anggaran={"S1": {1: 250}}), 1
     )[ind.kode]
-    assert h.target_sd == 25
-    assert h.capaian_sd == 100
+    assert h.target_sd_tw == 25
+    assert h.capaian_sd_tw == 100
     assert h.capaian_tahunan == 25
 
 

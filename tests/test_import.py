@@ -400,7 +400,7 @@ def test_export_capaian_numbers_have_a_point_and_two_decimals_and_empty_cells_fo
 
 
 @pytest.mark.parametrize(
-    ("triwulan", "kode", "target_sd", "realisasi", "capaian_sd", "capaian_tahunan", "kategori"),
+    ("triwulan", "kode", "target_sd_tw", "realisasi", "capaian_sd_tw", "capaian_tahunan", "kategori"),
     [
         # 1 Dokumen of 3: TW I target 3 × 1/4 = 0,75; 1 / 0,75 = 133,33 %; of the year 33,33 %
         (1, "IK-6.1.1", "0.75", "1.00", "133.33", "33.33", "Sangat Tinggi"),
@@ -427,7 +427,7 @@ def test_export_capaian_numbers_have_a_point_and_two_decimals_and_empty_cells_fo
     ],
 )
 def test_export_capaian_values_computed_by_hand(
-    exported, triwulan, kode, target_sd, realisasi, capaian_sd, capaian_tahunan, kategori
+    exported, triwulan, kode, target_sd_tw, realisasi, capaian_sd_tw, capaian_tahunan, kategori
 ):
     _, rows = exported[triwulan]
     for row in rows_of(rows, kode):
@@ -436,7 +436,7 @@ def test_export_capaian_values_computed_by_hand(
             str(Decimal(row[c]).quantize(Decimal("0.01"))) if row[c] else ""
             for c in ("target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "capaian_tahunan")
         ]
-        assert got == [target_sd, realisasi, capaian_sd, capaian_tahunan], row
+        assert got == [target_sd_tw, realisasi, capaian_sd_tw, capaian_tahunan], row
         assert row["kategori"] == kategori
 
 

@@ -70,7 +70,7 @@ def test_xlsx_cells_match_the_engine(laporan) -> None:
     doc = rows["Jumlah dokumen perencanaan perangkat daerah yang disusun"]
     expected = capaian.hasil["IK-6.1.1"]
     assert doc[4] == 3 and doc[5] == 2
-    assert doc[6] == pytest.approx(float(expected.capaian_sd)) == pytest.approx(200 / 3)
+    assert doc[6] == pytest.approx(float(expected.capaian_sd_tw)) == pytest.approx(200 / 3)
     assert doc[7] == "Sedang"
     ratio = rows["Persentase Ketercapaian Target Kinerja Perangkat Daerah"]
     assert ratio[5] == pytest.approx(200 / 3)
@@ -99,7 +99,7 @@ def test_docx_has_every_table_in_indonesian_format(laporan) -> None:
     texts = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
     akip = next(r for r in texts if r[2] == "Nilai AKIP Perangkat Daerah")
     assert akip[4] == "70,05" and akip[5] == "72,5"
-    assert akip[6] == format_angka(capaian.hasil["IK-AKIP"].capaian_sd, 2, 2)
+    assert akip[6] == format_angka(capaian.hasil["IK-AKIP"].capaian_sd_tw, 2, 2)
     assert any(r[3] == "Rp 32.603.700" for r in texts)
 
 
@@ -127,7 +127,7 @@ def test_perubahan_keeps_earlier_capaian_and_lkjip_names_the_version(seeded: Eng
                    entries=[EntriRealisasi(kode="IK-6.1.4", bulan=m, nilai=D(1)) for m in range(1, 13)])
     with new_session(seeded) as session:
         office = get_instansi(session)
-        before = compute_capaian_tahun(session, office, 2025, 2).hasil["IK-6.1.4"].capaian_sd
+        before = compute_capaian_tahun(session, office, 2025, 2).hasil["IK-6.1.4"].capaian_sd_tw
     new = create_perubahan(seeded, instansi_id=instansi_id, tahun=2025, nama="PK Perubahan 2",
                            tanggal=date(2025, 10, 1), berlaku_bulan=10)
     save_targets(seeded, versi_id=new.id, changes=[UbahTarget("IK-6.1.4", D(20), (None, None, None, None))])
@@ -137,9 +137,9 @@ def test_perubahan_keeps_earlier_capaian_and_lkjip_names_the_version(seeded: Eng
         tw2 = compute_capaian_tahun(session, office, 2025, 2)
         tw4 = compute_capaian_tahun(session, office, 2025, 4)
         report = build_lkjip(session, office, 2025, 4, TODAY)
-    assert tw2.hasil["IK-6.1.4"].capaian_sd == before == D(6) * 100 / 5  # 6 of 10 × 2/4
+    assert tw2.hasil["IK-6.1.4"].capaian_sd_tw == before == D(6) * 100 / 5  # 6 of 10 × 2/4
     assert tw4.hasil["IK-6.1.4"].target_tahunan == 20
-    assert tw4.hasil["IK-6.1.4"].capaian_sd == D(12) * 100 / 20
+    assert tw4.hasil["IK-6.1.4"].capaian_sd_tw == D(12) * 100 / 20
     assert "PK Perubahan 2" in report.catatan_versi
 
 
@@ -229,9 +229,9 @@ def test_every_xlsx_and_docx_row_matches_the_engine(laporan) -> None:
             assert cells[:4] == (b.no, b.sasaran, b.indikator.nama, b.indikator.satuan)
             assert cells[4] == pytest.approx(float(h.target_tahunan))
             assert cells[5] == (None if h.realisasi is None else pytest.approx(float(h.realisasi)))
-            assert cells[6] == (None if h.capaian_sd is None else pytest.approx(float(h.capaian_sd)))
+            assert cells[6] == (None if h.capaian_sd_tw is None else pytest.approx(float(h.capaian_sd_tw)))
             assert cells[7] == (h.kategori or "")
             assert texts[5] == format_angka(h.realisasi)
-            assert texts[6] == format_angka(h.capaian_sd, 2, 2)
+            assert texts[6] == format_angka(h.capaian_sd_tw, 2, 2)
             checked += 1
     assert checked == 66

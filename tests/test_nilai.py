@@ -214,12 +214,12 @@ def test_indikator_table_keeps_document_order_among_equal_capaian(entered: Engin
     # every row gets 100 or 50 in turn: each group must stay in the order of the agreements
     capaian = capaian_of(entered, 2)
     kodes = list(dict.fromkeys(b.indikator.kode for b in capaian.tahunan.baris))
-    capaian.hasil = {k: replace(capaian.hasil[k], capaian_sd=D(50 if n % 2 else 100)) for n, k in enumerate(kodes)}
+    capaian.hasil = {k: replace(capaian.hasil[k], capaian_sd_tw=D(50 if n % 2 else 100)) for n, k in enumerate(kodes)}
     table = indikator_table(capaian)
     for nilai in (50, 100):
         shown = [(r["unit"], r["no"]) for _, r in table[table["capaian_sd_tw"] == nilai].iterrows()]
         in_document = [(b.unit.kode, b.no) for b in capaian.tahunan.baris
-                       if capaian.hasil[b.indikator.kode].capaian_sd == nilai]
+                       if capaian.hasil[b.indikator.kode].capaian_sd_tw == nilai]
         assert shown == in_document
     assert list(table["capaian_sd_tw"][:3]) == [50, 50, 50]
 
@@ -482,7 +482,7 @@ def test_absorption_and_the_capaian_made_of_it_are_the_same_number() -> None:
     ind = IndikatorDef("IK-K", D(100), agregasi="terakhir", sumber="anggaran", anggaran_kode="K")
     hasil = compute_periode(DataKinerja(indikator=[ind], anggaran=nodes, realisasi_anggaran=spent), 4)["IK-K"]
     penyerapan = compute_penyerapan(nodes, spent, "K", 12)
-    assert penyerapan == hasil.realisasi == hasil.capaian_sd == mean_capaian([hasil.capaian_sd])
+    assert penyerapan == hasil.realisasi == hasil.capaian_sd_tw == mean_capaian([hasil.capaian_sd_tw])
     assert penyerapan.as_tuple().exponent == -20
 
 
