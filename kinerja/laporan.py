@@ -13,7 +13,6 @@ INDIKATOR_COLUMNS = [
     "kode", "unit", "unit_nama", "no", "sasaran", "indikator", "satuan", "target", "polaritas",
     "agregasi", "jenis", "sumber", "anggaran_kode",
 ]
-ANGGARAN_COLUMNS = ["kode", "tingkat", "induk", "nama", "unit", "pagu"]
 CAPAIAN_COLUMNS = [
     "kode", "unit", "no", "indikator", "satuan", "target_tahunan", "target_sd_tw", "realisasi_sd_tw",
     "capaian_sd_tw", "capaian_tahunan", "kategori",
