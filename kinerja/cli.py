@@ -48,7 +48,6 @@ from kinerja.ikm import UNSUR
 from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
 from kinerja.jejak import TABEL_LABEL, export_jejak_csv, list_jejak_tahun
 from kinerja.laporan import (
-    ANGGARAN_COLUMNS,
     CAPAIAN_COLUMNS,
     INDIKATOR_COLUMNS,
     anggaran_rows,
@@ -58,6 +57,7 @@ from kinerja.laporan import (
 from kinerja.lkjip import build_lkjip
 from kinerja.models import Instansi, Jejak
 from kinerja.penilaian import save_survei_ikm
+from kinerja.pk_data import ANGGARAN_COLUMNS
 from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
 from kinerja.queries import NotFound, get_instansi, list_tahun, load_tahunan, tampilkan_draf, versi_berlaku
 from kinerja.realisasi import save_realisasi, save_realisasi_anggaran
