@@ -41,7 +41,7 @@ from kinerja.config import get_settings
 from kinerja.db import get_engine, has_schema, new_session
 from kinerja.demo import DemoError, create_demo
 from kinerja.dokumen_pk import PdfUnavailable, build_pk_docx, docx_to_pdf, load_isi_pk
-from kinerja.ekspor import write_lkjip
+from kinerja.ekspor import netral, write_lkjip
 from kinerja.errors import PerluKonfirmasi, ValidationError
 from kinerja.format import format_angka
 from kinerja.ikm import UNSUR
@@ -246,10 +246,12 @@ def number(value: object) -> str:
 
 
 def _write_csv(columns: list[str], rows: list[dict[str, object]]) -> None:
+    """Write rows as CSV to stdout: numbers with a '.' point, text never a spreadsheet formula."""
     writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: number(v) if isinstance(v, Decimal) else v for k, v in row.items()})
+        writer.writerow({k: number(v) if isinstance(v, Decimal) else netral(v) if isinstance(v, str) else v
+                         for k, v in row.items()})
 
 
 def _periksa_out(out: Path, jenis: tuple[str, ...] | None) -> None:

@@ -102,3 +102,28 @@ def test_docx_shows_typed_text_as_typed() -> None:
     texts = {c.text for t in doc.tables for r in t.rows for c in r.cells}
     assert {RUMUS + " sasaran", RUMUS + " indikator", RUMUS + " program"} <= texts
     assert not any(t.startswith("'") for t in texts)
+
+
+def test_the_cli_csv_outputs_never_carry_a_formula(seeded, tmp_path, monkeypatch):
+    """`kinerja indikator`, `anggaran` and `export capaian` print text a spreadsheet would otherwise run."""
+    from sqlmodel import select
+    from typer.testing import CliRunner
+
+    from kinerja.cli import app
+    from kinerja.db import write_session
+    from kinerja.models import Anggaran, Indikator
+
+    with write_session(seeded) as session:
+        ind = session.exec(select(Indikator).where(Indikator.kode == "IK-6.1.1")).one()
+        ind.nama = '=HYPERLINK("http://x","klik")'
+        node = session.exec(select(Anggaran).where(Anggaran.kode == "6.1.1")).one()
+        node.nama = "@SUM(A1:A9)"
+        session.add_all([ind, node])
+    monkeypatch.setenv("KINERJA_DATABASE_URL", seeded.url.render_as_string(hide_password=False))
+    runner = CliRunner()
+    for command, bad in ((["indikator"], '=HYPERLINK'), (["export", "capaian"], '=HYPERLINK'),
+                         (["anggaran"], "@SUM")):
+        out = runner.invoke(app, [*command, "--tahun", "2025"]).stdout
+        cells = [c for line in csv.reader(io.StringIO(out)) for c in line]
+        assert any(c.startswith("'" + bad) for c in cells), command
+        assert not any(c.startswith(("=", "@", "+")) for c in cells), command
