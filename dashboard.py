@@ -7,7 +7,8 @@ from kinerja.wewenang import boleh_buka
 from pages._tampil import teks_polos
 from pages._ui import current_user, demo_database, engine, instansi, sign_out, tangani_galat, write_cookie
 
-st.set_page_config(page_title="Kinerja", page_icon=":material/monitoring:", layout="wide")
+# An emoji favicon is drawn in the browser; a :material/...: one is fetched from fonts.gstatic.com on every run.
+st.set_page_config(page_title="Kinerja", page_icon="📊", layout="wide")
 
 AKUN = ("pages/masuk.py", "Masuk", ":material/login:")
 PERTAMA = ("pages/admin_pertama.py", "Buat admin pertama", ":material/admin_panel_settings:")
@@ -19,6 +20,7 @@ MENU = {
         ("pages/unit.py", "Per unit & indikator", ":material/account_tree:"),
         ("pages/anggaran.py", "Anggaran", ":material/payments:"),
         ("pages/laporan.py", "Tabel LKjIP", ":material/summarize:"),
+        ("pages/verifikasi.py", "Verifikasi", ":material/fact_check:"),
     ],
     "Isian": [
         ("pages/isi_realisasi.py", "Isi realisasi", ":material/edit_note:"),
@@ -32,6 +34,10 @@ MENU = {
         ("pages/ikm.py", "Survei IKM", ":material/sentiment_satisfied:"),
         ("pages/akip.py", "Nilai AKIP", ":material/workspace_premium:"),
         ("pages/riwayat.py", "Riwayat perubahan", ":material/manage_history:"),
+        ("pages/jadwal.py", "Jadwal & kunci isian", ":material/event_available:"),
+    ],
+    "Akun": [
+        ("pages/akun.py", "Akun saya", ":material/account_circle:"),
     ],
 }
 

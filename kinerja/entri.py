@@ -1,4 +1,8 @@
-"""The operator's monthly entry grids, and turning an edited grid back into entries."""
+"""The operator's monthly entry grids, and turning an edited grid back into entries.
+
+Each grid row carries the `versi` of the stored month it shows (0: nothing stored), read in the
+same query as the values, so a save can tell whether someone else changed that month since.
+"""
 
 from datetime import date
 from decimal import Decimal
@@ -9,12 +13,14 @@ from sqlmodel import Session, select
 from kinerja.angka import NILAI, RUPIAH, AngkaError, Jenis, parse_angka
 from kinerja.capaian import compute_periode, triwulan_dari_bulan
 from kinerja.format import format_persen, format_sel
-from kinerja.models import Instansi, RealisasiAnggaran, Unit
+from kinerja.models import Indikator, Instansi, Realisasi, RealisasiAnggaran, Unit
 from kinerja.queries import list_units, load_tahunan
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi
 from kinerja.wewenang import diisi_tangan
 
-GRID_COLUMNS = ["kode", "indikator", "satuan", "jenis", "otomatis", "nilai", "pembilang", "penyebut", "keterangan"]
+GRID_COLUMNS = ["kode", "indikator", "satuan", "jenis", "otomatis", "nilai", "pembilang", "penyebut", "keterangan",
+                "versi"]
+ANGGARAN_COLUMNS = ["kode", "sub_kegiatan", "pagu", "sebelumnya", "realisasi", "keterangan", "versi"]
 VALUE_COLUMNS = ["nilai", "pembilang", "penyebut"]
 
 
@@ -28,13 +34,19 @@ def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: in
     tahunan = load_tahunan(session, instansi, tahun, bulan)
     tw = triwulan_dari_bulan(bulan)
     computed = compute_periode(tahunan.data, tw)
+    stored = {
+        kode: r for kode, r in session.exec(
+            select(Indikator.kode, Realisasi).join(Realisasi, Realisasi.indikator_id == Indikator.id).where(
+                Indikator.instansi_id == instansi.id, Indikator.tahun == tahun, Indikator.unit_id == unit_id,
+                Realisasi.bulan == bulan))
+    }
     rows, seen = [], set()
     for b in tahunan.baris:
         ind = b.indikator
         if ind.unit_id != unit_id or ind.kode in seen:
             continue
         seen.add(ind.kode)
-        e = tahunan.data.realisasi.get(ind.kode, {}).get(bulan)
+        e = stored.get(ind.kode)
         otomatis = ""
         if ind.sumber != "input":
             value = computed[ind.kode].realisasi
@@ -46,9 +58,14 @@ def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: in
             "jenis": "rasio" if ind.jenis == "rasio" else "nilai",
             "nilai": format_sel(e.nilai) if e else "", "pembilang": format_sel(e.pembilang) if e else "",
             "penyebut": format_sel(e.penyebut) if e else "",
-            "keterangan": e.keterangan if e else "", "otomatis": otomatis,
+            "keterangan": e.keterangan if e else "", "otomatis": otomatis, "versi": e.versi if e else 0,
         })
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
+
+
+def _versi(prev: pd.Series) -> int | None:
+    """Return the versi a grid row was loaded with (None for a grid made without one)."""
+    return int(prev["versi"]) if "versi" in prev.index and not pd.isna(prev["versi"]) else None
 
 
 def _parse_row(row: pd.Series, columns: list[str], label: str, problems: list[str],
@@ -83,9 +100,9 @@ def entries_from_grid(
         if values is None:
             continue
         if all(v is None for v in values.values()) and not keterangan:
-            entries.append(EntriRealisasi(kode=kode, bulan=bulan, hapus=True))
+            entries.append(EntriRealisasi(kode=kode, bulan=bulan, hapus=True, versi=_versi(prev)))
         else:
-            entries.append(EntriRealisasi(kode=kode, bulan=bulan, keterangan=keterangan, **values))
+            entries.append(EntriRealisasi(kode=kode, bulan=bulan, keterangan=keterangan, versi=_versi(prev), **values))
     return entries, problems
 
 
@@ -93,9 +110,9 @@ def grid_anggaran(session: Session, instansi: Instansi, tahun: int, unit_id: int
     """Return one row per sub-kegiatan the unit runs: pagu, spent before `bulan`, and `bulan`."""
     tahunan = load_tahunan(session, instansi, tahun, bulan)
     spent = tahunan.data.realisasi_anggaran
-    ids = [n.node.id for n in tahunan.anggaran]
-    notes = {
-        r.anggaran_id: r.keterangan
+    ids = [n.node.id for n in tahunan.anggaran if n.unit.id == unit_id]
+    stored = {
+        r.anggaran_id: r
         for r in session.exec(select(RealisasiAnggaran).where(
             RealisasiAnggaran.bulan == bulan, RealisasiAnggaran.anggaran_id.in_(ids)))  # type: ignore[union-attr]
     }
@@ -105,12 +122,13 @@ def grid_anggaran(session: Session, instansi: Instansi, tahun: int, unit_id: int
             continue
         months = spent.get(n.node.kode, {})
         sebelumnya = sum(v for b, v in months.items() if b < bulan)
+        r = stored.get(n.node.id)
         rows.append({
             "kode": n.node.kode, "sub_kegiatan": n.node.nama, "pagu": n.pagu,
-            "sebelumnya": sebelumnya, "realisasi": format_sel(months.get(bulan)),
-            "keterangan": notes.get(n.node.id, ""),
+            "sebelumnya": sebelumnya, "realisasi": format_sel(r.realisasi if r else None),
+            "keterangan": r.keterangan if r else "", "versi": r.versi if r else 0,
         })
-    return pd.DataFrame(rows, columns=["kode", "sub_kegiatan", "pagu", "sebelumnya", "realisasi", "keterangan"])
+    return pd.DataFrame(rows, columns=ANGGARAN_COLUMNS)
 
 
 def entries_anggaran_from_grid(
@@ -132,9 +150,10 @@ def entries_anggaran_from_grid(
             continue
         value = values["realisasi"]
         if value is None and not keterangan:
-            entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=None, hapus=True))
+            entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=None, hapus=True, versi=_versi(prev)))
         else:
-            entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=value, keterangan=keterangan))
+            entries.append(EntriAnggaran(kode=kode, bulan=bulan, realisasi=value, keterangan=keterangan,
+                                         versi=_versi(prev)))
     return entries, problems
 
 

@@ -73,7 +73,8 @@ TABEL_LABEL = {
     "realisasi": "Realisasi", "realisasi_anggaran": "Realisasi anggaran", "target": "Target & rencana aksi",
     "pagu": "Pagu", "versi": "Versi perjanjian", "pengguna": "Pengguna", "survei_ikm": "Survei IKM",
     "nilai_akip": "Nilai AKIP", "status_bulan": "Verifikasi", "buka_isian": "Buka kembali isian",
-    "tanggapan": "Tanggapan", "bukti": "Bukti dukung",
+    "tanggapan": "Tanggapan", "bukti": "Bukti dukung", "instansi": "Pengaturan instansi",
+    "batas_isian": "Batas waktu isian", "masuk": "Masuk / keluar",
 }
 
 

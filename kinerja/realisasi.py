@@ -3,11 +3,18 @@
 Used by the CSV and XLSX imports, the operator's grid, the IKM/AKIP pages and the demo alike, so
 every entry path checks the same rules (kinerja.angka bounds, kinerja.batas plausibility,
 kinerja.wewenang authorisation) and writes the same audit trail (kinerja.jejak).
+
+Every stored month carries a `versi`, 1 when inserted and one more at every change. A grid
+remembers the versi of each row it showed; its entries carry that versi, and a batch in which
+any month was changed by someone else since then is refused whole (`SudahBerubah`), naming who
+changed it and to what. Entries without a versi (the CLI, the Excel template) replace what is
+stored, as a file that says "this is the month" should.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,7 +27,7 @@ from kinerja.db import new_session, write_session
 from kinerja.errors import PerluKonfirmasi, ValidationError
 from kinerja.format import format_angka, format_rupiah, nama_bulan
 from kinerja.jejak import catat_jejak
-from kinerja.models import Anggaran, Indikator, Pengguna, Realisasi, RealisasiAnggaran, Target, now_utc
+from kinerja.models import Anggaran, Indikator, Jejak, Pengguna, Realisasi, RealisasiAnggaran, Target, now_utc
 from kinerja.queries import NotFound, list_anggaran, versi_berlaku
 from kinerja.teks import cek_teks
 from kinerja.verifikasi import periksa_terkunci
@@ -43,6 +50,7 @@ class EntriRealisasi:
     keterangan: str = ""
     lokasi: str = ""  # where the entry came from ("baris 3", "sel C5"), for messages
     hapus: bool = False
+    versi: int | None = None  # the stored versi this entry was typed over (0: none stored); None: do not check
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,11 @@ class EntriAnggaran:
     keterangan: str = ""
     lokasi: str = ""
     hapus: bool = False
+    versi: int | None = None  # as EntriRealisasi.versi
+
+
+class SudahBerubah(ValidationError):
+    """Someone else saved one of these months after the user loaded them; nothing of the batch was written."""
 
 
 def is_count(satuan: str) -> bool:
@@ -155,14 +168,48 @@ def _duplicates(keys: Sequence[tuple[str, int]], lokasi: Sequence[str]) -> list[
 
 
 def _upsert(session: Session, model: type, values: dict, keys: tuple[str, str]) -> None:
-    """Insert or replace one row by its natural key, atomically on SQLite and PostgreSQL."""
+    """Insert (versi 1) or replace (versi + 1) one row by its natural key, atomically on SQLite and PostgreSQL."""
     table = model.__table__  # type: ignore[attr-defined]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table).values(**values)
+    stmt = insert(table).values(**values, versi=1)
     stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys), set_={k: stmt.excluded[k] for k in values if k not in keys}
+        index_elements=list(keys),
+        set_={**{k: stmt.excluded[k] for k in values if k not in keys}, "versi": table.c.versi + 1},
     )
     session.execute(stmt)
+
+
+def _cek_versi(session: Session, instansi_id: int, tahun: int, tabel: str, entries: Sequence[Any],
+               stored: Callable[[Any], Any], sama: Callable[[Any, Any], bool], teks: Callable[[Any], str]) -> None:
+    """Refuse the batch (SudahBerubah) when a month was changed by someone else since its versi was read.
+
+    `stored(e)` is the row the entry would replace (None: none), read under the write lock; a month
+    that already holds what the entry writes is no conflict, since nobody's work would be lost.
+    """
+    problems = []
+    for e in entries:
+        old = stored(e)
+        if e.versi is None or (old.versi if old else 0) == e.versi or sama(old, e):
+            continue
+        label = f"{e.kode} {_bulan_label(e.bulan)}"
+        if old is not None:
+            kini = f"diubah oleh {old.diisi_oleh} menjadi {teks(old)}"
+        else:  # emptied since: the audit trail knows by whom
+            who = session.exec(select(Jejak.pengguna).where(
+                Jejak.instansi_id == instansi_id, Jejak.tabel == tabel, Jejak.kunci == f"{tahun}/{e.kode}/{e.bulan}",
+            ).order_by(Jejak.id.desc())).first()  # type: ignore[union-attr]
+            kini = f"dikosongkan oleh {who or 'pengguna lain'}"
+        problems.append(f"{label} sudah {kini} setelah Anda membuka halaman; periksa lalu simpan lagi")
+    if problems:
+        raise SudahBerubah(problems)
+
+
+def _nilai_teks(r: Realisasi) -> str:
+    if r.pembilang is not None or r.penyebut is not None:
+        text = f"pembilang {format_angka(r.pembilang, 0, 4)} dan penyebut {format_angka(r.penyebut, 0, 4)}"
+    else:
+        text = format_angka(r.nilai, 0, 4) or "kosong"
+    return text + (f" (keterangan: {r.keterangan[:80]})" if r.keterangan else "")
 
 
 def _label(pengguna: Pengguna | None, oleh: str) -> str:
@@ -275,8 +322,6 @@ def write_realisasi(
     found = _periksa_realisasi(session, instansi_id, tahun, entries, pengguna, khusus)
     if found.problems:
         raise ValidationError(found.problems)
-    if found.peringatan and not yakin:
-        raise PerluKonfirmasi(found.peringatan)
     indikator = found.indikator
     ids = sorted({indikator[e.kode].id for e in entries})
     session.exec(select(Indikator.id).where(Indikator.id.in_(ids)).order_by(Indikator.id).with_for_update()).all()  # type: ignore[union-attr]
@@ -284,6 +329,10 @@ def write_realisasi(
         (r.indikator_id, r.bulan): r
         for r in session.exec(select(Realisasi).where(Realisasi.indikator_id.in_(ids)))  # type: ignore[union-attr]
     }
+    _cek_versi(session, instansi_id, tahun, "realisasi", entries,
+               lambda e: existing.get((indikator[e.kode].id, e.bulan)), _sama, _nilai_teks)
+    if found.peringatan and not yakin:
+        raise PerluKonfirmasi(found.peringatan)
     who = _label(pengguna, oleh)
     written = 0
     for e in entries:
@@ -312,6 +361,14 @@ def write_realisasi(
 
 def _realisasi_dict(r: Realisasi) -> dict:
     return {"nilai": r.nilai, "pembilang": r.pembilang, "penyebut": r.penyebut, "keterangan": r.keterangan}
+
+
+def _sama(old: Realisasi | None, e: EntriRealisasi) -> bool:
+    """Tell whether a month already holds what the entry would write (then nobody's work is lost)."""
+    if old is None:
+        return e.hapus
+    return not e.hapus and _realisasi_dict(old) == {"nilai": e.nilai, "pembilang": e.pembilang,
+                                                     "penyebut": e.penyebut, "keterangan": e.keterangan}
 
 
 def check_entri_anggaran(entri: EntriAnggaran, node: Anggaran | None) -> list[str]:
@@ -368,6 +425,10 @@ def save_realisasi_anggaran(
             (r.anggaran_id, r.bulan): r
             for r in session.exec(select(RealisasiAnggaran).where(RealisasiAnggaran.anggaran_id.in_(ids)))  # type: ignore[union-attr]
         }
+        _cek_versi(session, instansi_id, tahun, "realisasi_anggaran", entries,
+                   lambda e: existing.get((nodes[e.kode].id, e.bulan)), _sama_anggaran,
+                   lambda r: format_rupiah(r.realisasi) + (f" (keterangan: {r.keterangan[:80]})" if r.keterangan
+                                                          else ""))
         problems = _over_pagu(session, instansi_id, tahun, nodes, entries)
         if problems:
             raise ValidationError(problems)
@@ -395,6 +456,13 @@ def save_realisasi_anggaran(
                         sebelum=before, sesudah=after)
             written += 1
         return written
+
+
+def _sama_anggaran(old: RealisasiAnggaran | None, e: EntriAnggaran) -> bool:
+    if old is None:
+        return e.hapus
+    return not e.hapus and e.realisasi is not None and (old.realisasi, old.keterangan) == (int(e.realisasi),
+                                                                                          e.keterangan)
 
 
 def _periksa_anggaran(session: Session, instansi_id: int, tahun: int, entries: Sequence[EntriAnggaran],

@@ -40,6 +40,9 @@ HALAMAN: dict[str, frozenset[str]] = {
     **{f"pages/{p}.py": frozenset({ADMIN, PIMPINAN}) for p in _PIMPINAN_PAGES},
     **{f"pages/{p}.py": frozenset({ADMIN, OPERATOR}) for p in _ISIAN_PAGES},
     **{f"pages/{p}.py": frozenset({ADMIN}) for p in _ADMIN_PAGES},
+    "pages/akun.py": frozenset(PERAN),  # Akun saya: one's own password
+    "pages/verifikasi.py": frozenset({ADMIN, PIMPINAN}),  # the pimpinan verify and approve; the admin oversees
+    "pages/jadwal.py": frozenset({ADMIN}),  # deadlines and reopening closed or locked months
 }
 
 

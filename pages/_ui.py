@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from streamlit.errors import FragmentHandledException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from kinerja.auth import SESSION_HOURS, create_session, revoke_session, user_from_session
+from kinerja.auth import create_session, revoke_session, user_from_session
 from kinerja.config import get_settings
 from kinerja.db import get_engine, new_session
 from kinerja.entri import default_bulan, list_unit_isian
@@ -48,7 +48,8 @@ def current_user() -> Pengguna | None:
 
     The session token is kept in session_state after sign-in; a new browser session (a reload)
     starts from the cookie. A session that was revoked (Keluar in another tab, a password, role or
-    unit change, deactivation) or has expired signs nobody in, not even in a tab opened before.
+    unit change, deactivation), has expired or was idle too long signs nobody in, not even in a tab
+    opened before; the sign-in screen then says the session ended. Every run counts as an action.
     """
     token = st.session_state["sesi"] if "sesi" in st.session_state else st.context.cookies.get(COOKIE)
     user = user_from_session(engine(), token)
@@ -58,6 +59,7 @@ def current_user() -> Pengguna | None:
             st.session_state.clear()
             if token == st.context.cookies.get(COOKIE):
                 st.session_state["cookie"] = ""
+            st.session_state["sesi_berakhir"] = True
         st.session_state.pop("user_id", None)
         st.session_state["sesi"] = ""
         return None
@@ -80,15 +82,33 @@ def sign_out() -> None:
     st.session_state["cookie"] = ""
 
 
+def alamat_klien() -> str | None:
+    """Return the browser's address as the server sees it, for the sign-in limits (None when unknown).
+
+    Streamlit's server (uvicorn) already replaces a trusted proxy's address (127.0.0.1 and ::1, or
+    FORWARDED_ALLOW_IPS) by the X-Forwarded-For the proxy sent, and reports a loopback peer as None.
+    Then the last X-Forwarded-For entry, the one a proxy on this machine wrote, is the address (older
+    Streamlit servers did not read it). X-Real-IP is never read: proxies pass a browser's own through.
+    """
+    ip = st.context.ip_address
+    if isinstance(ip, str) and ip:  # AppTest's mocked runtime answers with a non-string
+        return ip
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    if isinstance(forwarded, str) and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return None
+
+
 def write_cookie() -> None:
     """Set (or expire) the session cookie in the browser when sign-in or sign-out asked for it."""
     if "cookie" not in st.session_state:
         return
     token = st.session_state.pop("cookie")
-    age = SESSION_HOURS * 3600 if token else 0
+    age = get_settings().sesi_jam * 3600 if token else 0
     # Streamlit has no API to set a cookie; a token is URL-safe base64, so it needs no escaping.
-    st.html(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict';</script>",
-            unsafe_allow_javascript=True)
+    # Over HTTPS the cookie is Secure too; HttpOnly cannot be set from a page (see README, Deploying).
+    st.html(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age={age}; SameSite=Strict'"
+            f" + (location.protocol === 'https:' ? '; Secure' : '');</script>", unsafe_allow_javascript=True)
 
 
 def current_page() -> str | None:

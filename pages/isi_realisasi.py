@@ -1,52 +1,93 @@
-"""Monthly entry of a unit's realisations: one grid, one Save, all of it or nothing."""
+"""Monthly entry of a unit's realisations: one grid, one Save, all of it or nothing; then submit it for checking."""
 
+import pandas as pd
 import streamlit as st
 
+from kinerja.bukti import list_bukti
 from kinerja.db import new_session
 from kinerja.entri import entries_from_grid, grid_realisasi
 from kinerja.errors import ValidationError
 from kinerja.format import nama_bulan
+from kinerja.pemeriksaan import bukti_per_indikator, keadaan_bulan, kelengkapan_bulan
 from kinerja.realisasi import periksa_realisasi, save_realisasi
+from kinerja.tanggapan import list_tanggapan
 from kinerja.template import MIME, build_template, parse_template, preview_changes
+from pages._periksa import (
+    UMUM,
+    bagian_bukti,
+    banner_status,
+    panel_indikator,
+    pesan_langkah,
+    simpan_atau_muat_ulang,
+    tampil_bentrok,
+    tombol_ajukan,
+    versi_dilihat,
+)
 from pages._tampil import kunci_grid, masalah, simpan_grid, teks_polos
 from pages._ui import engine, instansi, pilih_isian, require
+
+# Widths that fit the grid beside the sidebar on a 1366 px screen, the counts included.
+KOLOM = {"kode": ("Kode", 72), "indikator": ("Indikator", "medium"), "satuan": ("Satuan", 72), "jenis": ("Diisi", 52),
+         "nilai": ("Nilai", 64), "pembilang": ("Pembilang", 92), "penyebut": ("Penyebut", 88),
+         "keterangan": ("Keterangan", 130), "otomatis": ("Otomatis", 130)}
 
 user = require("admin", "operator")
 office = instansi(user)
 tahun, bulan, unit = pilih_isian(user, office, "isi")
 
-st.title(f"Realisasi {unit.nama}")
+st.title(f"Realisasi {teks_polos(unit.nama)}")
 st.caption(f"{nama_bulan(bulan)} {tahun}. Isi nilai bulan ini saja (bukan kumulatif); indikator persentase diisi "
            "pembilang dan penyebut. Angka boleh ditulis 12,5. Kosongkan sel untuk menghapus isian bulan itu.")
 with new_session(engine()) as session:
     before = grid_realisasi(session, office, tahun, unit.id, bulan)
+    keadaan = keadaan_bulan(session, unit, tahun, bulan)
+    lengkap = kelengkapan_bulan(session, office.id, tahun, unit.id, bulan)
+    threads = list_tanggapan(session, office.id, tahun, bulan)
+    bukti = bukti_per_indikator(session, list_bukti(session, instansi_id=office.id, tahun=tahun, pengguna=user,
+                                                    unit_id=unit.id, bulan=bulan))
+pesan_langkah()
+banner_status(keadaan, office, bulan, tahun)
 if before.empty:
     st.info("Unit ini tidak punya indikator yang diisi sendiri; indikatornya dihitung dari unit di bawahnya.")
     st.stop()
 
-locked = before["otomatis"] != ""
+otomatis = before["otomatis"] != ""
 editor_key = kunci_grid("isi", f"grid_realisasi_{unit.id}_{tahun}_{bulan}")
-after = st.data_editor(
-    before, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
-    disabled=["kode", "indikator", "satuan", "jenis", "otomatis"],
-    column_order=[c for c in before.columns if c != "otomatis" or locked.any()],
-    column_config={
-        "kode": "Kode", "indikator": st.column_config.TextColumn("Indikator", width="medium"), "satuan": "Satuan",
-        "jenis": "Diisi", "nilai": "Nilai", "pembilang": "Pembilang", "penyebut": "Penyebut",
-        "keterangan": st.column_config.TextColumn("Keterangan", width="medium"), "otomatis": "Otomatis",
-    },
+tampil_bentrok("isi", editor_key)
+before = versi_dilihat("isi", editor_key, before)
+shown = before.drop(columns="versi").assign(
+    tanggapan=pd.array([len(threads.get(k, [])) or None for k in before["kode"]], dtype="Int64"),
+    bukti=pd.array([len(bukti.get(k, [])) or None for k in before["kode"]], dtype="Int64"),
 )
-if locked.any():
+after = st.data_editor(
+    # A locked month gets a grid of its own key: edits typed before it was locked are not shown as if kept.
+    shown, key=f"{editor_key}_terkunci" if keadaan.terkunci else editor_key, hide_index=True, width="stretch",
+    num_rows="fixed", placeholder="",
+    disabled=True if keadaan.terkunci else ["kode", "indikator", "satuan", "jenis", "otomatis", "tanggapan", "bukti"],
+    column_order=[c for c in shown.columns if c != "otomatis" or otomatis.any()],
+    column_config={k: st.column_config.TextColumn(label, width=w) for k, (label, w) in KOLOM.items()} | {
+        "tanggapan": st.column_config.NumberColumn("Tanggapan", width=84, help="Pesan atasan dan jawaban Anda"),
+        "bukti": st.column_config.NumberColumn("Bukti", width=52, help="Berkas bukti dukung indikator ini")},
+)
+if otomatis.any():
     st.caption("Baris bertanda *Otomatis* dihitung sistem (turunan, penyerapan anggaran, IKM/AKIP) dan tidak diisi.")
 
-simpan_grid(
-    "Simpan", "isi", editor_key, lambda: entries_from_grid(before, after, bulan),
-    lambda entries, yakin: save_realisasi(engine(), instansi_id=office.id, tahun=tahun, entries=entries,
-                                          pengguna=user, yakin=yakin),
-    lambda n: f"{n} isian {nama_bulan(bulan)} tersimpan.",
-    periksa=lambda entries: periksa_realisasi(engine(), instansi_id=office.id, tahun=tahun, entries=entries,
-                                              pengguna=user)[0],
-)
+if keadaan.terkunci is None:
+    simpan_grid(
+        "Simpan", "isi", editor_key, lambda: entries_from_grid(before, after, bulan),
+        lambda entries, yakin: simpan_atau_muat_ulang("isi", editor_key, lambda: save_realisasi(
+            engine(), instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user, yakin=yakin)),
+        lambda n: f"{n} isian {nama_bulan(bulan)} tersimpan.",
+        periksa=lambda entries: periksa_realisasi(engine(), instansi_id=office.id, tahun=tahun, entries=entries,
+                                                  pengguna=user)[0],
+    )
+tombol_ajukan("isi", keadaan, unit, tahun, bulan, user, lengkap, editor_key)
+
+st.subheader("Tanggapan dan bukti dukung")
+panel_indikator("isi", list(zip(before["kode"], before["indikator"], strict=True)), threads, bukti, user, office,
+                tahun, bulan)
+pilihan = dict(zip(before["kode"], before["kode"] + " " + before["indikator"], strict=True))
+bagian_bukti("isi", {None: UMUM, **pilihan}, bukti, user, office, unit, tahun, bulan, unggah=keadaan.terkunci is None)
 
 if not (before["otomatis"] == "").any():
     st.stop()

@@ -1,12 +1,15 @@
-"""Sign in with username and password."""
+"""Sign in with username and password; too many failures lock the account, or this browser, for a while."""
 
 import streamlit as st
 
-from kinerja.auth import authenticate
-from pages._ui import engine, sign_in
+from kinerja.auth import masuk
+from pages._ui import alamat_klien, engine, sign_in
 
 st.title("Masuk ke Kinerja")
 st.caption("Pengukuran Perjanjian Kinerja, realisasi dan capaian.")
+if st.session_state.pop("sesi_berakhir", False):
+    st.info("Sesi Anda telah berakhir (keluar di tab lain, lama tidak ada aktivitas, atau akun diubah admin). "
+            "Silakan masuk kembali.", icon=":material/schedule:")
 
 with st.form("masuk"):
     username = st.text_input("Nama pengguna", key="masuk_username")
@@ -14,9 +17,9 @@ with st.form("masuk"):
     submitted = st.form_submit_button("Masuk", type="primary")
 
 if submitted:
-    user = authenticate(engine(), username, password)
-    if user is None:
-        st.error("Nama pengguna atau kata sandi salah, atau akun tidak aktif.")
+    hasil = masuk(engine(), username=username, password=password, alamat=alamat_klien())
+    if hasil.pengguna is None:
+        st.error(hasil.pesan)
     else:
-        sign_in(user)
+        sign_in(hasil.pengguna)
         st.rerun()

@@ -223,7 +223,7 @@ def test_first_day_admin_operator_pimpinan(app_url: str, page: Page) -> None:
 
     page.get_by_label("Nama lengkap", exact=True).fill("Meri, S.Pi")
     page.get_by_label("Nama pengguna", exact=True).fill("meri")
-    page.get_by_label("Kata sandi (minimal 8 karakter)", exact=True).fill(PASSWORD)
+    page.get_by_label("Kata sandi (minimal 10 karakter)", exact=True).fill(PASSWORD)
     page.get_by_label("Ulangi kata sandi", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Buat admin").click()
     heading(page, "Kinerja Kecamatan Mangkutana 2025")
@@ -243,8 +243,9 @@ def test_first_day_admin_operator_pimpinan(app_url: str, page: Page) -> None:
 
     sign_in(page, "kasubag.perencanaan", f"Realisasi {PERENCANAAN}")
     nav = page.get_by_test_id("stSidebarNav")
-    # The operator's menu holds the two entry pages and nothing else (icons are ligature text).
-    expect(nav.get_by_role("link")).to_have_text([re.compile("Isi realisasi$"), re.compile("Isi realisasi anggaran$")])
+    # The operator's menu holds the two entry pages and their own account, nothing else (icons are ligature text).
+    expect(nav.get_by_role("link")).to_have_text([re.compile("Isi realisasi$"), re.compile("Isi realisasi anggaran$"),
+                                                  re.compile("Akun saya$")])
     grid = page.get_by_test_id("stDataFrame").first
     bulan = page.get_by_role("combobox", name="Bulan").input_value()
     shot(page, "05-isi-realisasi")
@@ -303,7 +304,13 @@ def test_ten_saves_in_a_row_each_leave_their_message(app_url: str, app_db: str, 
     grid = page.get_by_test_id("stDataFrame").first
     bulan = page.get_by_role("combobox", name="Bulan").input_value()
     for n in range(1, 11):
-        type_into_cell(page, grid, "6.1.1", "Realisasi bulan ini (Rp)", str(1000 * n))
+        try:
+            type_into_cell(page, grid, "6.1.1", "Realisasi bulan ini (Rp)", str(1000 * n))
+        except AssertionError:  # the canvas grid sometimes drops a click or a key after a redraw: type again
+            page.reload()
+            heading(page, f"Realisasi anggaran {PERENCANAAN}")
+            grid = page.get_by_test_id("stDataFrame").first
+            type_into_cell(page, grid, "6.1.1", "Realisasi bulan ini (Rp)", str(1000 * n))
         page.get_by_role("button", name="Simpan", exact=True).click()
         message = page.get_by_text(f"1 isian anggaran {bulan} tersimpan.")
         expect(message).to_be_visible()
@@ -316,3 +323,84 @@ def test_ten_saves_in_a_row_each_leave_their_message(app_url: str, app_db: str, 
     with new_session(engine) as session:
         saved = load_realisasi_anggaran(session, office.id, 2025)
     assert list(saved["6.1.1"].values()) == [10_000]
+
+
+def test_a_month_is_returned_with_a_note_fixed_resubmitted_verified_and_approved(
+    app_url: str, app_db: str, page: Page
+) -> None:
+    """The operator submits February; the Sekretaris Camat returns it with a note; fixed, resubmitted, approved."""
+    from kinerja.auth import create_first_admin
+    from kinerja.queries import load_realisasi
+    from kinerja.verifikasi import status_of
+
+    sandi = "Uji-Verifikasi-2025!"
+    engine = get_engine(app_db)
+    page.goto(app_url)  # the app's first run migrates and seeds the database
+    expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=90_000)
+    with new_session(engine) as session:
+        office = get_instansi(session)
+        unit_id = {u.kode: u.id for u in list_units(session, office.id)}
+    if count_users(engine) == 0:  # run alone, without the first test's admin
+        create_first_admin(engine, instansi_id=office.id, username="admin.verifikasi", nama="Admin", password=sandi)
+    for username, nama, peran, unit in (("op.verifikasi", "Andi Perencanaan", "operator", "PERENCANAAN"),
+                                        ("sekcam.verifikasi", "Drs. Sekretaris Camat", "pimpinan", "SEKCAM"),
+                                        ("camat.verifikasi", "Darmawati, SE", "pimpinan", "CAMAT")):
+        create_user(engine, instansi_id=office.id, username=username, nama=nama, password=sandi, peran=peran,
+                    unit_id=unit_id[unit])
+
+    def masuk(username: str, title: str) -> None:
+        page.get_by_label("Nama pengguna", exact=True).fill(username)
+        page.get_by_label("Kata sandi", exact=True).fill(sandi)
+        page.get_by_role("button", name="Masuk").click()
+        heading(page, title)
+
+    def isi_februari(nilai: str) -> None:
+        choose(page, "Bulan", "Februari")
+        settle(page)
+        type_into_cell(page, page.get_by_test_id("stDataFrame").first, "IK-6.1.4", "Nilai", nilai)
+        page.get_by_role("button", name="Simpan", exact=True).click()
+        expect(page.get_by_text("1 isian Februari tersimpan.")).to_be_visible()
+        settle(page)
+        page.get_by_role("button", name="Ajukan Februari untuk diverifikasi").click()
+        expect(page.get_by_text("Februari 2025 diajukan untuk diverifikasi.")).to_be_visible()
+        expect(page.get_by_text("Tidak dapat diubah:")).to_be_visible()  # the grid is locked and says why
+        expect(page.get_by_role("button", name="Simpan", exact=True)).to_have_count(0)
+        settle(page)
+
+    def putuskan(username: str, tombol: str, catatan: str = "") -> None:
+        masuk(username, "Kinerja Kecamatan Mangkutana 2025")
+        go_to(page, "Verifikasi", "Verifikasi")
+        expect(page.get_by_test_id("stDataFrame").first.locator("td", has_text=PERENCANAAN)).to_have_count(1)
+        expect(page.get_by_role("heading", name=f"{PERENCANAAN} · Februari 2025")).to_be_visible()
+        if catatan:
+            page.get_by_label("Catatan untuk unit (wajib bila dikembalikan)").fill(catatan)
+        shot(page, f"12-verifikasi-{username}")
+        page.get_by_role("button", name=tombol, exact=True).click()
+        expect(page.get_by_text("Tidak ada isian yang menunggu verifikasi atau pengesahan Anda.")).to_be_visible()
+        settle(page)
+        sign_out(page)
+
+    page.reload()
+    heading(page, "Masuk ke Kinerja")
+    masuk("op.verifikasi", f"Realisasi {PERENCANAAN}")
+    isi_februari("1")
+    shot(page, "11-diajukan")
+    sign_out(page)
+
+    putuskan("sekcam.verifikasi", "Kembalikan", "IK-6.1.4: laporan evaluasi Januari belum dihitung.")
+
+    masuk("op.verifikasi", f"Realisasi {PERENCANAAN}")
+    choose(page, "Bulan", "Februari")
+    expect(page.get_by_text("Status Februari 2025: Dikembalikan")).to_be_visible()
+    expect(page.get_by_text("IK-6.1.4: laporan evaluasi Januari belum dihitung.")).to_be_visible()
+    shot(page, "13-dikembalikan")
+    isi_februari("2")
+    sign_out(page)
+
+    putuskan("sekcam.verifikasi", "Verifikasi")
+    putuskan("camat.verifikasi", "Sahkan")
+    with new_session(engine) as session:
+        row = status_of(session, unit_id["PERENCANAAN"], 2025, 2)
+        saved = load_realisasi(session, office.id, 2025)
+    assert (row.status, row.diubah_oleh) == ("disahkan", "camat.verifikasi")
+    assert saved["IK-6.1.4"][2].nilai == 2

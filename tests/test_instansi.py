@@ -51,7 +51,7 @@ def test_each_office_has_its_own_year_and_realisations(engine: Engine, offices: 
 
 def test_an_admin_cannot_write_into_another_office(engine: Engine, offices: tuple[int, int]) -> None:
     a, b = offices
-    admin = create_user(engine, instansi_id=a, username="admin", nama="Admin", password="rahasia123", peran="admin")
+    admin = create_user(engine, instansi_id=a, username="admin", nama="Admin", password="rahasia-123", peran="admin")
     with pytest.raises(ValidationError, match="instansinya sendiri"):
         save_realisasi(engine, instansi_id=b, tahun=2025, pengguna=admin,
                        entries=[EntriRealisasi("IK-6.1.1", 1, nilai=Decimal(2))])

@@ -44,10 +44,11 @@ PASSWORD = "rahasia-123"
 PERENCANAAN = "Sub Bagian Perencanaan dan Kepegawaian"
 
 PAGE_FILES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
-PIMPINAN_PAGES = {"pages/beranda.py", "pages/capaian.py", "pages/unit.py", "pages/anggaran.py", "pages/laporan.py"}
+PIMPINAN_PAGES = {"pages/beranda.py", "pages/capaian.py", "pages/unit.py", "pages/anggaran.py", "pages/laporan.py",
+                  "pages/verifikasi.py"}
 ISIAN_PAGES = {"pages/isi_realisasi.py", "pages/isi_anggaran.py"}
 ADMIN_PAGES = {"pages/pengguna.py", "pages/target.py", "pages/pagu.py", "pages/revisi.py", "pages/ikm.py",
-               "pages/akip.py", "pages/riwayat.py"}
+               "pages/akip.py", "pages/riwayat.py", "pages/jadwal.py"}
 AKUN_PAGES = {"pages/akun.py"}  # Akun saya: every signed-in role
 # What the router must offer in each state of the app, and nothing more.
 OFFERED = {

@@ -1,4 +1,4 @@
-"""Browser sessions: a reload signs back in until the session expires, is revoked, or the user changes.
+"""Browser sessions: a reload signs back in until the session expires, idles, is revoked, or the user changes.
 
 Every test goes through the cookie token as a browser holds it (`auth.user_from_session`), on
 SQLite and on PostgreSQL.
@@ -6,10 +6,11 @@ SQLite and on PostgreSQL.
 
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, update
 from sqlmodel import select
 
 from kinerja import auth
@@ -25,7 +26,7 @@ from kinerja.auth import (
 )
 from kinerja.db import new_session
 from kinerja.errors import ValidationError
-from kinerja.models import Pengguna, Sesi, Unit
+from kinerja.models import Pengguna, Sesi, Unit, now_utc
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +36,9 @@ def quick_hash(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _users(engine: Engine, instansi_id: int) -> tuple[Pengguna, Pengguna]:
-    admin = create_user(engine, instansi_id=instansi_id, username="admin", nama="Admin", password="rahasia123",
+    admin = create_user(engine, instansi_id=instansi_id, username="admin", nama="Admin", password="rahasia-123",
                         peran="admin")
-    camat = create_user(engine, instansi_id=instansi_id, username="camat", nama="Camat", password="rahasia123",
+    camat = create_user(engine, instansi_id=instansi_id, username="camat", nama="Camat", password="rahasia-123",
                         peran="pimpinan", pengguna=admin)
     return admin, camat
 
@@ -84,6 +85,59 @@ def test_keluar_in_one_tab_ends_the_session_every_tab_of_that_browser_holds(seed
     assert user_from_session(seeded, other_browser).username == "camat", "only that browser signs out"
 
 
+def _set_terakhir_aktif(engine: Engine, token: str, minutes_ago: float) -> datetime:
+    when = now_utc() - timedelta(minutes=minutes_ago)
+    with new_session(engine) as session:
+        session.execute(update(Sesi).where(Sesi.token_hash == auth._token_hash(token)).values(terakhir_aktif=when))
+        session.commit()
+    return when
+
+
+def _terakhir_aktif(engine: Engine, token: str) -> datetime:
+    with new_session(engine) as session:
+        return session.exec(select(Sesi.terakhir_aktif).where(Sesi.token_hash == auth._token_hash(token))).one()
+
+
+def test_a_session_without_any_action_for_sesi_menganggur_menit_ends(seeded: Engine, instansi_id: int) -> None:
+    _, camat = _users(seeded, instansi_id)
+    idle, active = create_session(seeded, camat.id), create_session(seeded, camat.id)
+    _set_terakhir_aktif(seeded, idle, 61)
+    _set_terakhir_aktif(seeded, active, 59)
+    assert user_from_session(seeded, idle) is None, "an hour without a click ends the session"
+    assert user_from_session(seeded, active).username == "camat"
+    assert user_from_session(seeded, active).username == "camat", "the click just now counts as an action"
+    _set_terakhir_aktif(seeded, idle, 0)
+    assert user_from_session(seeded, idle) is None, "an ended session stays ended"
+
+
+def test_every_action_keeps_the_session_alive_but_is_written_at_most_once_a_minute(
+    seeded: Engine, instansi_id: int
+) -> None:
+    _, camat = _users(seeded, instansi_id)
+    token = create_session(seeded, camat.id)
+    recent = _set_terakhir_aktif(seeded, token, 0.5)
+    user_from_session(seeded, token)
+    assert _terakhir_aktif(seeded, token) == recent, "no write within the minute"
+    _set_terakhir_aktif(seeded, token, 30)
+    before = now_utc()
+    user_from_session(seeded, token)
+    assert before <= _terakhir_aktif(seeded, token) <= now_utc()
+
+
+def test_the_idle_limit_and_the_session_length_are_settings(
+    seeded: Engine, instansi_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KINERJA_SESI_MENGANGGUR_MENIT", "5")
+    monkeypatch.setenv("KINERJA_SESI_JAM", "2")
+    _, camat = _users(seeded, instansi_id)
+    token = create_session(seeded, camat.id)
+    with new_session(seeded) as session:
+        stored = session.exec(select(Sesi)).one()
+    assert stored.kedaluwarsa - stored.dibuat_pada == timedelta(hours=2)
+    _set_terakhir_aktif(seeded, token, 6)
+    assert user_from_session(seeded, token) is None
+
+
 CHANGES: dict[str, Callable[[Engine, Pengguna, Pengguna], None]] = {
     "nonaktif": lambda e, admin, u: update_user(e, user_id=u.id, peran=u.peran, unit_id=u.unit_id, aktif=False,
                                                 nama=u.nama, pengguna=admin),
@@ -122,7 +176,7 @@ def test_the_old_cookie_stays_dead_after_deactivation_and_reactivation(seeded: E
         update_user(seeded, user_id=camat.id, peran="pimpinan", unit_id=None, aktif=aktif, nama="Camat",
                     pengguna=admin)
     assert user_from_session(seeded, cookie) is None
-    assert authenticate(seeded, "camat", "rahasia123") is not None, "signing in again works"
+    assert authenticate(seeded, "camat", "rahasia-123") is not None, "signing in again works"
 
 
 def test_concurrent_first_admin_screens_make_exactly_one_admin(seeded: Engine, instansi_id: int) -> None:
@@ -134,7 +188,7 @@ def test_concurrent_first_admin_screens_make_exactly_one_admin(seeded: Engine, i
         barrier.wait()
         try:
             create_first_admin(seeded, instansi_id=instansi_id, username=f"admin{n}", nama=f"Admin {n}",
-                               password="rahasia123")
+                               password="rahasia-123")
             outcome[f"admin{n}"] = "dibuat"
         except ValidationError as e:
             outcome[f"admin{n}"] = e.problems
