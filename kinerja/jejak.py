@@ -103,8 +103,8 @@ def list_riwayat(
     verification steps of its unit's months).
     """
     query = select(Jejak).where(Jejak.instansi_id == instansi.id)
-    if tabel:
-        query = query.where(Jejak.tabel == tabel)
+    # Sign-ins and sign-outs are shown when asked for ("Masuk / keluar"); otherwise they would crowd out the changes.
+    query = query.where(Jejak.tabel == tabel) if tabel else query.where(Jejak.tabel != "masuk")
     if oleh:
         query = query.where(Jejak.pengguna == oleh)
     rows = session.exec(query.order_by(Jejak.waktu.desc(), Jejak.id.desc())).all()  # type: ignore[union-attr]
