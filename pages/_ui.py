@@ -125,11 +125,8 @@ def current_page() -> str | None:
         return None
 
 
-def require(*_peran: str) -> Pengguna:
-    """Stop the page unless the signed-in user's role may open it by `wewenang.HALAMAN`, the router's table.
-
-    Roles passed by older pages (`require("admin")`) are not consulted: one table says who sees what.
-    """
+def require() -> Pengguna:
+    """Stop the page unless the signed-in user's role may open it by `wewenang.HALAMAN`, the router's table."""
     user = current_user()
     if user is None or not boleh_buka(user.peran, current_page() or ""):
         st.error("Anda tidak berhak membuka halaman ini. Silakan masuk dengan akun yang sesuai.")

@@ -9,7 +9,7 @@ from kinerja.penilaian import save_akip
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require
 
-user = require("admin")
+user = require()
 office = instansi(user)
 c1, c2 = st.columns(2)
 with c1:

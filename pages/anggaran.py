@@ -18,7 +18,7 @@ from kinerja.ringkasan import (
 from pages._tampil import style_figure, tabel, tw_label
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
-user = require("admin", "pimpinan")
+user = require()
 office = instansi(user)
 c1, c2 = st.columns(2)
 with c1:

@@ -28,7 +28,7 @@ def persen(value: object) -> str:
     return "" if pd.isna(value) else format_persen(value)
 
 
-user = require("admin", "pimpinan")
+user = require()
 office = instansi(user)
 judul = st.empty()
 kiri, kanan = st.columns([1, 1])

@@ -9,7 +9,7 @@ from kinerja.ringkasan import indikator_table, latest_triwulan
 from pages._tampil import KOLOM_CAPAIAN, tabel, tw_label
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
-user = require("admin", "pimpinan")
+user = require()
 office = instansi(user)
 c1, c2, c3 = st.columns([1, 1, 2])
 with c1:

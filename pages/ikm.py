@@ -14,7 +14,7 @@ from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require
 from pages._unggah import baca_unggahan
 
-user = require("admin")
+user = require()
 office = instansi(user)
 c1, c2, c3 = st.columns(3)
 with c1:

@@ -21,7 +21,7 @@ from pages._periksa import (
 from pages._tampil import kunci_grid, simpan_grid, teks_polos
 from pages._ui import engine, instansi, pilih_isian, require
 
-user = require("admin", "operator")
+user = require()
 office = instansi(user)
 tahun, bulan, unit = pilih_isian(user, office, "ang")
 

@@ -31,7 +31,7 @@ KOLOM = {"kode": ("Kode", 72), "indikator": ("Indikator", "medium"), "satuan": (
          "nilai": ("Nilai", 64), "pembilang": ("Pembilang", 92), "penyebut": ("Penyebut", 88),
          "keterangan": ("Keterangan", 130), "otomatis": ("Otomatis", 130)}
 
-user = require("admin", "operator")
+user = require()
 office = instansi(user)
 tahun, bulan, unit = pilih_isian(user, office, "isi")
 

@@ -21,7 +21,7 @@ from kinerja.queries import load_tahunan
 from kinerja.ringkasan import latest_triwulan
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
-user = require("admin", "pimpinan")
+user = require()
 office = instansi(user)
 c1, c2 = st.columns(2)
 with c1:

@@ -10,7 +10,7 @@ from kinerja.revisi import save_pagu
 from pages._tampil import kunci_grid, simpan_grid
 from pages._ui import engine, instansi, pilih_versi, require
 
-user = require("admin")
+user = require()
 office = instansi(user)
 tahun, versi = pilih_versi(office, "pagu")
 with new_session(engine()) as session:

@@ -15,7 +15,7 @@ from kinerja.unggah import MB, PK_XLSX
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_tahun, require
 
-user = require("admin")
+user = require()
 office = instansi(user)
 tahun = pilih_tahun(office, key="revisi_tahun", draf=True)
 st.title(f"Versi Perjanjian Kinerja {tahun}")

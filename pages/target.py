@@ -13,7 +13,7 @@ from kinerja.revisi import changes_from_target_grid, save_targets, simpan_batas_
 from pages._tampil import kunci_grid, masalah, simpan_grid
 from pages._ui import engine, instansi, pilih_versi, require
 
-user = require("admin")
+user = require()
 office = instansi(user)
 tahun, versi = pilih_versi(office, "target")
 with new_session(engine()) as session:
