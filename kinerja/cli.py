@@ -59,11 +59,12 @@ from kinerja.models import Instansi, Jejak
 from kinerja.penilaian import save_survei_ikm
 from kinerja.pk_data import ANGGARAN_COLUMNS
 from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
-from kinerja.queries import NotFound, get_instansi, list_tahun, load_tahunan, tampilkan_draf, versi_berlaku
+from kinerja.queries import NotFound, get_instansi, list_tahun, load_data_tahun, tampilkan_draf, versi_berlaku
 from kinerja.realisasi import save_realisasi, save_realisasi_anggaran
 from kinerja.seed import SeedError, init_database
 from kinerja.teks import cek_teks
-from kinerja.template import build_template, parse_template, preview_changes
+from kinerja.templat_baca import parse_template, preview_changes
+from kinerja.templat_buat import build_template
 
 log = logging.getLogger("kinerja.cli")
 GALAT = ("terjadi kesalahan tak terduga; tidak ada yang tersimpan sebagian. "
@@ -344,7 +345,7 @@ def indikator(tahun: Tahun = None, format: Format = "csv", instansi: InstansiOpt
     """Daftar indikator: satu baris per indikator per perjanjian."""
     _check_format(format)
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
-        _write_csv(INDIKATOR_COLUMNS, indikator_rows(load_tahunan(session, k.office, k.tahun)))
+        _write_csv(INDIKATOR_COLUMNS, indikator_rows(load_data_tahun(session, k.office, k.tahun)))
 
 
 @app.command()
@@ -352,7 +353,7 @@ def anggaran(tahun: Tahun = None, format: Format = "csv", instansi: InstansiOpt 
     """Pohon anggaran: program, kegiatan dan sub kegiatan dengan pagunya."""
     _check_format(format)
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
-        _write_csv(ANGGARAN_COLUMNS, anggaran_rows(load_tahunan(session, k.office, k.tahun)))
+        _write_csv(ANGGARAN_COLUMNS, anggaran_rows(load_data_tahun(session, k.office, k.tahun)))
 
 
 @app.command()

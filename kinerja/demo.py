@@ -14,7 +14,7 @@ from sqlmodel import select
 from kinerja.db import create_db_engine, new_session, write_session
 from kinerja.models import Instansi
 from kinerja.penilaian import save_akip, save_survei_ikm
-from kinerja.queries import Tahunan, get_instansi, list_tahun, load_tahunan
+from kinerja.queries import DataTahun, get_instansi, list_tahun, load_data_tahun
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
 from kinerja.seed import init_database
 from kinerja.wewenang import diisi_tangan
@@ -122,10 +122,10 @@ def create_demo(url: str, real_url: str, data_dir: Path, seed: int = 2025) -> En
     with new_session(engine) as session:
         office = get_instansi(session)
         tahun = list_tahun(session, office.id)[0]
-        tahunan = load_tahunan(session, office, tahun)
+        data_tahun = load_data_tahun(session, office, tahun)
     rng = random.Random(seed)
-    save_realisasi(engine, instansi_id=office.id, tahun=tahun, entries=_realisasi(tahunan, rng), oleh="demo")
-    save_realisasi_anggaran(engine, instansi_id=office.id, tahun=tahun, entries=_anggaran(tahunan, rng), oleh="demo")
+    save_realisasi(engine, instansi_id=office.id, tahun=tahun, entries=_realisasi(data_tahun, rng), oleh="demo")
+    save_realisasi_anggaran(engine, instansi_id=office.id, tahun=tahun, entries=_anggaran(data_tahun, rng), oleh="demo")
     answers = [[rng.choices((2, 3, 4), weights=(1, 9, 8))[0] for _ in range(9)] for _ in range(150)]
     save_survei_ikm(engine, instansi_id=office.id, tahun=tahun, bulan=6, answers=answers, judul="SKM Semester I",
                     populasi=1200, oleh="demo")
@@ -140,10 +140,10 @@ def _last_month(unit: str) -> int:
     return TERLAMBAT.get(unit, 12) - (1 if unit in TERLAMBAT else 0)
 
 
-def _realisasi(tahunan: Tahunan, rng: random.Random) -> list[EntriRealisasi]:
+def _realisasi(data_tahun: DataTahun, rng: random.Random) -> list[EntriRealisasi]:
     entries, seen = [], set()
-    units = {b.unit.id: b.unit.kode for b in tahunan.baris}
-    for b in tahunan.baris:
+    units = {b.unit.id: b.unit.kode for b in data_tahun.baris}
+    for b in data_tahun.baris:
         ind = b.indikator
         if ind.kode in seen or not diisi_tangan(ind):
             continue
@@ -174,9 +174,9 @@ def _realisasi(tahunan: Tahunan, rng: random.Random) -> list[EntriRealisasi]:
     return entries
 
 
-def _anggaran(tahunan: Tahunan, rng: random.Random) -> list[EntriAnggaran]:
+def _anggaran(data_tahun: DataTahun, rng: random.Random) -> list[EntriAnggaran]:
     entries = []
-    for n in tahunan.anggaran:
+    for n in data_tahun.anggaran:
         if n.node.tingkat != "sub_kegiatan":
             continue
         last = _last_month(n.unit.kode)

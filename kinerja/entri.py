@@ -14,13 +14,13 @@ from kinerja.angka import NILAI, RUPIAH, AngkaError, Jenis, parse_angka
 from kinerja.capaian import compute_periode, triwulan_dari_bulan
 from kinerja.format import format_persen, format_sel
 from kinerja.models import Indikator, Instansi, Realisasi, RealisasiAnggaran, Unit
-from kinerja.queries import list_units, load_tahunan
+from kinerja.queries import list_units, load_data_tahun
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi
 from kinerja.wewenang import diisi_tangan
 
 GRID_COLUMNS = ["kode", "indikator", "satuan", "jenis", "otomatis", "nilai", "pembilang", "penyebut", "keterangan",
                 "versi"]
-ANGGARAN_COLUMNS = ["kode", "sub_kegiatan", "pagu", "sebelumnya", "realisasi", "keterangan", "versi"]
+GRID_ANGGARAN_COLUMNS = ["kode", "sub_kegiatan", "pagu", "sebelumnya", "realisasi", "keterangan", "versi"]
 VALUE_COLUMNS = ["nilai", "pembilang", "penyebut"]
 
 
@@ -31,9 +31,9 @@ def _text(value: object) -> str:
 
 def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: int, bulan: int) -> pd.DataFrame:
     """Return one row per indicator the unit owns, with what is entered for `bulan`."""
-    tahunan = load_tahunan(session, instansi, tahun, bulan)
+    data_tahun = load_data_tahun(session, instansi, tahun, bulan)
     tw = triwulan_dari_bulan(bulan)
-    computed = compute_periode(tahunan.data, tw)
+    computed = compute_periode(data_tahun.data, tw)
     stored = {
         kode: r for kode, r in session.exec(
             select(Indikator.kode, Realisasi).join(Realisasi, Realisasi.indikator_id == Indikator.id).where(
@@ -41,7 +41,7 @@ def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: in
                 Realisasi.bulan == bulan))
     }
     rows, seen = [], set()
-    for b in tahunan.baris:
+    for b in data_tahun.baris:
         ind = b.indikator
         if ind.unit_id != unit_id or ind.kode in seen:
             continue
@@ -108,16 +108,16 @@ def entries_from_grid(
 
 def grid_anggaran(session: Session, instansi: Instansi, tahun: int, unit_id: int, bulan: int) -> pd.DataFrame:
     """Return one row per sub-kegiatan the unit runs: pagu, spent before `bulan`, and `bulan`."""
-    tahunan = load_tahunan(session, instansi, tahun, bulan)
-    spent = tahunan.data.realisasi_anggaran
-    ids = [n.node.id for n in tahunan.anggaran if n.unit.id == unit_id]
+    data_tahun = load_data_tahun(session, instansi, tahun, bulan)
+    spent = data_tahun.data.realisasi_anggaran
+    ids = [n.node.id for n in data_tahun.anggaran if n.unit.id == unit_id]
     stored = {
         r.anggaran_id: r
         for r in session.exec(select(RealisasiAnggaran).where(
             RealisasiAnggaran.bulan == bulan, RealisasiAnggaran.anggaran_id.in_(ids)))  # type: ignore[union-attr]
     }
     rows = []
-    for n in tahunan.anggaran:
+    for n in data_tahun.anggaran:
         if n.node.tingkat != "sub_kegiatan" or n.unit.id != unit_id:
             continue
         months = spent.get(n.node.kode, {})
@@ -128,7 +128,7 @@ def grid_anggaran(session: Session, instansi: Instansi, tahun: int, unit_id: int
             "sebelumnya": sebelumnya, "realisasi": format_sel(r.realisasi if r else None),
             "keterangan": r.keterangan if r else "", "versi": r.versi if r else 0,
         })
-    return pd.DataFrame(rows, columns=ANGGARAN_COLUMNS)
+    return pd.DataFrame(rows, columns=GRID_ANGGARAN_COLUMNS)
 
 
 def entries_anggaran_from_grid(
@@ -159,9 +159,9 @@ def entries_anggaran_from_grid(
 
 def list_unit_isian(session: Session, instansi: Instansi, tahun: int) -> list[Unit]:
     """Return the units that enter something themselves: indicators or sub-kegiatan budgets."""
-    tahunan = load_tahunan(session, instansi, tahun)
-    owners = {b.indikator.unit_id for b in tahunan.baris if diisi_tangan(b.indikator)}
-    owners |= {n.unit.id for n in tahunan.anggaran if n.node.tingkat == "sub_kegiatan"}
+    data_tahun = load_data_tahun(session, instansi, tahun)
+    owners = {b.indikator.unit_id for b in data_tahun.baris if diisi_tangan(b.indikator)}
+    owners |= {n.unit.id for n in data_tahun.anggaran if n.node.tingkat == "sub_kegiatan"}
     return [u for u in list_units(session, instansi.id) if u.id in owners]
 
 

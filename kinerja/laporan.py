@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from kinerja.capaian import Hasil, bulan_akhir, compute_periode, kategori_capaian
 from kinerja.models import Instansi
-from kinerja.queries import Tahunan, load_tahunan
+from kinerja.queries import DataTahun, load_data_tahun
 
 INDIKATOR_COLUMNS = [
     "kode", "unit", "unit_nama", "no", "sasaran", "indikator", "satuan", "target", "polaritas",
@@ -19,7 +19,7 @@ CAPAIAN_COLUMNS = [
 ]
 
 
-def indikator_rows(tahunan: Tahunan) -> list[dict[str, object]]:
+def indikator_rows(data_tahun: DataTahun) -> list[dict[str, object]]:
     """Return one row per indicator per agreement, in document order."""
     return [
         {
@@ -29,16 +29,16 @@ def indikator_rows(tahunan: Tahunan) -> list[dict[str, object]]:
             "agregasi": b.indikator.agregasi, "jenis": b.indikator.jenis, "sumber": b.indikator.sumber,
             "anggaran_kode": b.anggaran_kode or "",
         }
-        for b in tahunan.baris
+        for b in data_tahun.baris
     ]
 
 
-def anggaran_rows(tahunan: Tahunan) -> list[dict[str, object]]:
+def anggaran_rows(data_tahun: DataTahun) -> list[dict[str, object]]:
     """Return the budget tree, one row per node, parents first."""
     return [
         {"kode": n.node.kode, "tingkat": n.node.tingkat, "induk": n.induk_kode or "", "nama": n.node.nama,
          "unit": n.unit.kode, "pagu": n.pagu}
-        for n in tahunan.anggaran
+        for n in data_tahun.anggaran
     ]
 
 
@@ -46,14 +46,14 @@ def anggaran_rows(tahunan: Tahunan) -> list[dict[str, object]]:
 class Capaian:
     """The capaian of a year s.d. a triwulan, with the year it was computed from."""
 
-    tahunan: Tahunan
+    data_tahun: DataTahun
     triwulan: int
     hasil: dict[str, Hasil]
 
     def rows(self) -> list[dict[str, object]]:
         """Return one row per indicator per agreement (the `export capaian` columns and more)."""
         rows = []
-        for b in self.tahunan.baris:
+        for b in self.data_tahun.baris:
             h = self.hasil[b.indikator.kode]
             rows.append({
                 "kode": b.indikator.kode, "unit": b.unit.kode, "unit_nama": b.unit.nama, "no": b.no,
@@ -69,8 +69,8 @@ class Capaian:
 
 def compute_capaian_tahun(session: Session, instansi: Instansi, tahun: int, triwulan: int) -> Capaian:
     """Compute capaian s.d. a triwulan with the version in force at its end."""
-    tahunan = load_tahunan(session, instansi, tahun, bulan_akhir(triwulan))
-    return Capaian(tahunan=tahunan, triwulan=triwulan, hasil=compute_periode(tahunan.data, triwulan))
+    data_tahun = load_data_tahun(session, instansi, tahun, bulan_akhir(triwulan))
+    return Capaian(data_tahun=data_tahun, triwulan=triwulan, hasil=compute_periode(data_tahun.data, triwulan))
 
 
 def kategori_of(value: Decimal | None) -> str:

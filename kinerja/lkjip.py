@@ -119,7 +119,7 @@ class LaporanLKjIP:
 
 def _pengukuran(capaian: Capaian, lalu: Capaian | None) -> list[TabelUnit]:
     tables: dict[str, TabelUnit] = {}
-    for b in capaian.tahunan.baris:
+    for b in capaian.data_tahun.baris:
         h = capaian.hasil[b.indikator.kode]
         old = lalu.hasil.get(b.indikator.kode) if lalu else None
         row = BarisPengukuran(
@@ -134,9 +134,9 @@ def _pengukuran(capaian: Capaian, lalu: Capaian | None) -> list[TabelUnit]:
 
 
 def _anggaran(capaian: Capaian) -> list[BarisAnggaran]:
-    data, sd = capaian.tahunan.data, bulan_akhir(capaian.triwulan)
+    data, sd = capaian.data_tahun.data, bulan_akhir(capaian.triwulan)
     rows = []
-    for n in capaian.tahunan.anggaran:
+    for n in capaian.data_tahun.anggaran:
         spent = total_realisasi_anggaran(data.anggaran, data.realisasi_anggaran, n.node.kode, sd) or 0
         rows.append(BarisAnggaran(
             kode=n.node.kode, tingkat=n.node.tingkat, nama=n.node.nama, pagu=n.pagu, realisasi=spent,
@@ -167,9 +167,9 @@ def nilai_efisiensi(capaian: Decimal | None, penyerapan: Decimal | None) -> tupl
 
 def _efisiensi(capaian: Capaian) -> list[BarisEfisiensi]:
     """Capaian of the indicators on each program and kegiatan against the node's absorption."""
-    data, sd = capaian.tahunan.data, bulan_akhir(capaian.triwulan)
+    data, sd = capaian.data_tahun.data, bulan_akhir(capaian.triwulan)
     rows = []
-    for n in capaian.tahunan.anggaran:
+    for n in capaian.data_tahun.anggaran:
         if n.node.tingkat == "sub_kegiatan":
             continue
         on_node = [capaian.hasil[i.kode].capaian_sd_tw for i in data.indikator if i.anggaran_kode == n.node.kode]
@@ -191,7 +191,7 @@ def build_lkjip(session: Session, instansi: Instansi, tahun: int, triwulan: int,
         if tahun - 1 in list_tahun(session, instansi.id)
         else None
     )
-    versi = capaian.tahunan.versi
+    versi = capaian.data_tahun.versi
     return LaporanLKjIP(
         instansi=instansi, tahun=tahun, triwulan=triwulan, versi_nama=versi.nama, versi_tanggal=versi.tanggal,
         dicetak=dicetak, ada_tahun_lalu=lalu is not None, unit=_pengukuran(capaian, lalu),

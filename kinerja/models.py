@@ -44,6 +44,25 @@ class Instansi(SQLModel, table=True):
     zona_waktu: str = "Asia/Makassar"  # IANA name; times on screens and in exports are shown in it (WITA)
     hari_batas_isian: int | None = None  # figures are due by this day of the next month; None = no deadline set
     batas_cek_capaian: Decimal = Field(default=Decimal(200), max_digits=DIGITS, decimal_places=DECIMALS)
+    jenis: str = "kecamatan"  # kecamatan | dinas | badan | sekretariat | inspektorat | kelurahan | lainnya
+    renstra_awal: int | None = None  # first and last year of the Renstra period, e.g. 2021 .. 2026
+    renstra_akhir: int | None = None
+
+
+class ProfilInstansi(SQLModel, table=True):
+    """What the admin writes once about the office, for Bab I and II of the LKjIP."""
+
+    __tablename__ = "profil_instansi"
+    instansi_id: int = Field(foreign_key="instansi.id", primary_key=True)
+    alamat: str = _text()
+    dasar_hukum: str = _text()  # the regulations that set up the office and its tasks
+    tugas_pokok: str = _text()
+    fungsi: str = _text()  # one function per line
+    struktur_organisasi: str = _text()
+    sumber_daya: str = _text()  # staff and assets, in the office's own words
+    isu_strategis: str = _text()
+    diisi_oleh: str = ""
+    diubah_pada: datetime = Field(default_factory=now_utc)
 
 
 class Unit(SQLModel, table=True):
@@ -401,3 +420,59 @@ class PercobaanMasuk(SQLModel, table=True):
     klien: str = Field(default="", max_length=64, index=True)  # the client address (or its hash)
     waktu: datetime = Field(default_factory=now_utc, index=True)
     berhasil: bool = False
+
+
+class Analisis(SQLModel, table=True):
+    """The unit's explanation of one indicator in one triwulan, and the pimpinan's recommendation."""
+
+    __table_args__ = (UniqueConstraint("indikator_id", "triwulan"),)
+    id: int | None = Field(default=None, primary_key=True)
+    indikator_id: int = Field(foreign_key="indikator.id", index=True)
+    triwulan: int  # 1..4
+    faktor_pendorong: str = _text()
+    faktor_penghambat: str = _text()
+    upaya: str = _text()  # upaya / solusi: the steps taken
+    rencana_tindak_lanjut: str = _text()  # the follow-up planned for the next triwulan
+    rekomendasi_pimpinan: str = _text()
+    diisi_oleh: str = ""
+    diubah_pada: datetime = Field(default_factory=now_utc)
+    versi: int = 1  # bumped by every write, like Realisasi.versi
+
+
+class TargetRenstra(SQLModel, table=True):
+    """The Renstra target of an indicator (by kode) for one year of the Renstra period."""
+
+    __tablename__ = "target_renstra"
+    __table_args__ = (UniqueConstraint("instansi_id", "kode", "tahun"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    kode: str = Field(max_length=60)
+    tahun: int
+    target: Decimal = _decimal(nullable=False)
+
+
+class RiwayatRealisasi(SQLModel, table=True):
+    """The yearly realisation of an indicator (by kode) in a year before the app, e.g. from an earlier LKjIP."""
+
+    __tablename__ = "riwayat_realisasi"
+    __table_args__ = (UniqueConstraint("instansi_id", "kode", "tahun"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instansi_id: int = Field(foreign_key="instansi.id", index=True)
+    kode: str = Field(max_length=60)
+    tahun: int
+    realisasi: Decimal | None = _decimal()
+    capaian: Decimal | None = _decimal()  # as published then; None = computed from the target of that year if known
+    sumber: str = _text()  # where it comes from, e.g. "LKjIP 2023"
+    diisi_oleh: str = ""
+    diubah_pada: datetime = Field(default_factory=now_utc)
+
+
+class AnggaranKas(SQLModel, table=True):
+    """The monthly spending plan (anggaran kas) of a sub kegiatan: Rupiah planned to be spent in a month."""
+
+    __tablename__ = "anggaran_kas"
+    __table_args__ = (UniqueConstraint("anggaran_id", "bulan"),)
+    id: int | None = Field(default=None, primary_key=True)
+    anggaran_id: int = Field(foreign_key="anggaran.id", index=True)
+    bulan: int
+    rencana: int = Field(sa_type=BigInteger)

@@ -29,7 +29,7 @@ from kinerja.models import (
     Unit,
     now_utc,
 )
-from kinerja.queries import Tahunan, list_units
+from kinerja.queries import DataTahun, list_units
 from kinerja.verifikasi import (
     DIAJUKAN,
     DIKEMBALIKAN,
@@ -95,15 +95,15 @@ def _rasio(pembilang: Decimal | None, penyebut: Decimal | None, persen: Decimal 
     return f"{text} ({format_persen(persen)})" if persen is not None else text
 
 
-def lembar_indikator(tahunan: Tahunan, unit_id: int, bulan: int) -> pd.DataFrame:
+def lembar_indikator(data_tahun: DataTahun, unit_id: int, bulan: int) -> pd.DataFrame:
     """Return the unit's indicators with target, realisasi of the month and s.d. the month, and keterangan.
 
     Columns: kode, indikator, satuan, target, bulan_ini, sd_bulan, keterangan (text, shown as is).
     """
-    data = tahunan.data
+    data = data_tahun.data
     defs = {i.kode: i for i in data.indikator}
     rows, seen = [], set()
-    for b in tahunan.baris:
+    for b in data_tahun.baris:
         ind = b.indikator
         if ind.unit_id != unit_id or ind.kode in seen:
             continue
@@ -135,10 +135,10 @@ def _urut(hasil: tuple[Decimal | None, Decimal | None, Decimal | None]) -> tuple
     return pembilang, penyebut, persen
 
 
-def lembar_anggaran(session: Session, tahunan: Tahunan, unit_id: int, bulan: int) -> pd.DataFrame:
+def lembar_anggaran(session: Session, data_tahun: DataTahun, unit_id: int, bulan: int) -> pd.DataFrame:
     """Return the unit's sub-kegiatan: pagu, realisasi of the month and s.d. the month, penyerapan, keterangan."""
-    spent = tahunan.data.realisasi_anggaran
-    nodes = [n for n in tahunan.anggaran if n.node.tingkat == "sub_kegiatan" and n.unit.id == unit_id]
+    spent = data_tahun.data.realisasi_anggaran
+    nodes = [n for n in data_tahun.anggaran if n.node.tingkat == "sub_kegiatan" and n.unit.id == unit_id]
     notes = {r.anggaran_id: r.keterangan for r in session.exec(select(RealisasiAnggaran).where(
         RealisasiAnggaran.bulan == bulan,
         RealisasiAnggaran.anggaran_id.in_([n.node.id for n in nodes])))}  # type: ignore[union-attr]

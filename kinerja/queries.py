@@ -221,7 +221,7 @@ def build_data(
 
 
 @dataclass
-class Tahunan:
+class DataTahun:
     """One office's year as of one version: the rows, the budget and everything entered."""
 
     instansi: Instansi
@@ -232,7 +232,7 @@ class Tahunan:
     data: DataKinerja
 
 
-def load_tahunan(session: Session, instansi: Instansi, tahun: int, bulan: int = 12) -> Tahunan:
+def load_data_tahun(session: Session, instansi: Instansi, tahun: int, bulan: int = 12) -> DataTahun:
     """Load a year with the version in force at the end of `bulan`."""
     versi = versi_berlaku(session, instansi.id, tahun, bulan)
     baris = list_baris(session, versi)
@@ -241,7 +241,7 @@ def load_tahunan(session: Session, instansi: Instansi, tahun: int, bulan: int = 
         baris, nodes, load_realisasi(session, instansi.id, tahun),
         load_realisasi_anggaran(session, instansi.id, tahun),
     )
-    return Tahunan(instansi=instansi, tahun=tahun, versi=versi, baris=baris, anggaran=nodes, data=data)
+    return DataTahun(instansi=instansi, tahun=tahun, versi=versi, baris=baris, anggaran=nodes, data=data)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from kinerja.format import nama_bulan, nama_bulan_singkat
 from kinerja.ikm import mutu_pelayanan
 from kinerja.laporan import Capaian, compute_capaian_tahun
 from kinerja.models import Instansi
-from kinerja.queries import Tahunan
+from kinerja.queries import DataTahun
 
 
 def latest_bulan(data: DataKinerja) -> int | None:
@@ -47,9 +47,9 @@ def latest_triwulan(data: DataKinerja) -> int:
 def capaian_per_unit(capaian: Capaian) -> pd.DataFrame:
     """Return each unit's capaian: the mean of its agreement rows' capaian, each capped at 100."""
     rows = []
-    units = {b.unit.kode: b.unit for b in capaian.tahunan.baris}
+    units = {b.unit.kode: b.unit for b in capaian.data_tahun.baris}
     for kode, unit in units.items():
-        hasil = [capaian.hasil[b.indikator.kode] for b in capaian.tahunan.baris if b.unit.kode == kode]
+        hasil = [capaian.hasil[b.indikator.kode] for b in capaian.data_tahun.baris if b.unit.kode == kode]
         nilai = mean_capaian(h.capaian_sd_tw for h in hasil)
         rows.append({
             "unit": kode, "unit_nama": unit.nama, "capaian": _float(nilai),
@@ -86,14 +86,14 @@ def indikator_table(capaian: Capaian, ambang: Decimal = BATAS_CEK_BAWAAN) -> pd.
     return df.sort_values("capaian_sd_tw", na_position="last", kind="stable").reset_index(drop=True)
 
 
-def anggaran_table(tahunan: Tahunan, sd_bulan: int, tingkat: str = "program") -> pd.DataFrame:
+def anggaran_table(data_tahun: DataTahun, sd_bulan: int, tingkat: str = "program") -> pd.DataFrame:
     """Return pagu, realisasi s.d. bulan, penyerapan and sisa of every node of one tingkat."""
-    nodes = tahunan.data.anggaran
+    nodes = data_tahun.data.anggaran
     rows = []
-    for n in tahunan.anggaran:
+    for n in data_tahun.anggaran:
         if n.node.tingkat != tingkat:
             continue
-        spent = total_realisasi_anggaran(nodes, tahunan.data.realisasi_anggaran, n.node.kode, sd_bulan) or 0
+        spent = total_realisasi_anggaran(nodes, data_tahun.data.realisasi_anggaran, n.node.kode, sd_bulan) or 0
         rows.append({
             "kode": n.node.kode, "nama": n.node.nama, "unit": n.unit.kode, "unit_nama": n.unit.nama,
             "pagu": n.pagu, "realisasi": spent, "penyerapan": _float(persen_serapan(spent, n.pagu)),
@@ -102,9 +102,9 @@ def anggaran_table(tahunan: Tahunan, sd_bulan: int, tingkat: str = "program") ->
     return pd.DataFrame(rows)
 
 
-def anggaran_per_unit(tahunan: Tahunan, sd_bulan: int) -> pd.DataFrame:
+def anggaran_per_unit(data_tahun: DataTahun, sd_bulan: int) -> pd.DataFrame:
     """Return pagu and realisasi per unit, summed over the sub-kegiatan each unit runs."""
-    df = anggaran_table(tahunan, sd_bulan, "sub_kegiatan")
+    df = anggaran_table(data_tahun, sd_bulan, "sub_kegiatan")
     if df.empty:
         return df
     out = df.groupby(["unit", "unit_nama"], as_index=False, sort=False)[["pagu", "realisasi"]].sum()
@@ -125,17 +125,17 @@ def append_jumlah(df: pd.DataFrame, label_column: str) -> pd.DataFrame:
     return pd.concat([df, pd.DataFrame([jumlah])], ignore_index=True)
 
 
-def kurva_penyerapan(tahunan: Tahunan) -> pd.DataFrame:
+def kurva_penyerapan(data_tahun: DataTahun) -> pd.DataFrame:
     """Return the office's cumulative absorption by month and the Rencana Aksi at triwulan ends."""
-    nodes = tahunan.data.anggaran
+    nodes = data_tahun.data.anggaran
     roots = [n for n in nodes if n.induk is None]
     total_pagu = sum(n.pagu for n in roots)
-    last = latest_bulan(DataKinerja(indikator=[], realisasi_anggaran=tahunan.data.realisasi_anggaran)) or 0
-    rencana = _rencana_aksi_anggaran(tahunan)
+    last = latest_bulan(DataKinerja(indikator=[], realisasi_anggaran=data_tahun.data.realisasi_anggaran)) or 0
+    rencana = _rencana_aksi_anggaran(data_tahun)
     rows = []
     for bulan in range(1, 13):
         spent = sum(
-            total_realisasi_anggaran(nodes, tahunan.data.realisasi_anggaran, r.kode, bulan) or 0 for r in roots
+            total_realisasi_anggaran(nodes, data_tahun.data.realisasi_anggaran, r.kode, bulan) or 0 for r in roots
         )
         rows.append({
             "bulan": bulan, "nama_bulan": nama_bulan(bulan),
@@ -146,30 +146,30 @@ def kurva_penyerapan(tahunan: Tahunan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _rencana_aksi_anggaran(tahunan: Tahunan) -> tuple[Decimal | None, ...]:
+def _rencana_aksi_anggaran(data_tahun: DataTahun) -> tuple[Decimal | None, ...]:
     """The absorption indicator's Rencana Aksi as % of its annual target (the default when there is none)."""
     default = IndikatorDef("", HUNDRED, sumber="anggaran")
-    ind = next((i for i in tahunan.data.indikator if i.sumber == "anggaran"), default)
+    ind = next((i for i in data_tahun.data.indikator if i.sumber == "anggaran"), default)
     return tuple(compute_capaian(target_sd_triwulan(ind, q), ind.target, "positif") for q in TRIWULAN)
 
 
-def kelengkapan(tahunan: Tahunan, sampai_bulan: int) -> pd.DataFrame:
+def kelengkapan(data_tahun: DataTahun, sampai_bulan: int) -> pd.DataFrame:
     """Return, per unit and month, the share (%) of its expected entries that are entered.
 
     Expected: each entered (input) indicator the unit owns, and each sub-kegiatan it runs.
     The IKM and AKIP scores are left out: they come once a year from the survey and the LHE.
     """
-    data = tahunan.data
-    units = {u.id: u for u in [*(b.unit for b in tahunan.baris), *(n.unit for n in tahunan.anggaran)]}
+    data = data_tahun.data
+    units = {u.id: u for u in [*(b.unit for b in data_tahun.baris), *(n.unit for n in data_tahun.anggaran)]}
     owners: dict[int, list[tuple[str, str]]] = {}
     seen: set[str] = set()
-    for b in tahunan.baris:
+    for b in data_tahun.baris:
         ind = b.indikator
         if ind.kode in seen or ind.sumber != "input" or ind.nilai_khusus:
             continue
         seen.add(ind.kode)
         owners.setdefault(ind.unit_id, []).append(("indikator", ind.kode))
-    for n in tahunan.anggaran:
+    for n in data_tahun.anggaran:
         if n.node.tingkat == "sub_kegiatan":
             owners.setdefault(n.unit.id, []).append(("anggaran", n.node.kode))
     rows = []
@@ -191,9 +191,9 @@ def _persen_bulat(part: int, whole: int) -> int:
     return int((Decimal(part) * HUNDRED / whole).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def tren_indikator(tahunan: Tahunan, kode: str) -> pd.DataFrame:
+def tren_indikator(data_tahun: DataTahun, kode: str) -> pd.DataFrame:
     """Return an indicator's month-by-month values and its realisasi s.d. each month."""
-    data = tahunan.data
+    data = data_tahun.data
     ind = next(i for i in data.indikator if i.kode == kode)
     entries = data.realisasi.get(kode, {})
     by_tw: dict[int, Hasil] = {}
@@ -221,7 +221,7 @@ def tren_indikator(tahunan: Tahunan, kode: str) -> pd.DataFrame:
 def skor_khusus(capaian: Capaian) -> dict[str, dict[str, object]]:
     """Return the IKM and AKIP of the period with their target, capaian and mutu / predikat."""
     out: dict[str, dict[str, object]] = {}
-    for b in capaian.tahunan.baris:
+    for b in capaian.data_tahun.baris:
         ind = b.indikator
         if not ind.nilai_khusus or ind.nilai_khusus in out:
             continue
@@ -237,12 +237,12 @@ def skor_khusus(capaian: Capaian) -> dict[str, dict[str, object]]:
     return out
 
 
-def penyerapan_total(tahunan: Tahunan, sd_bulan: int) -> tuple[int, int, Decimal | None]:
+def penyerapan_total(data_tahun: DataTahun, sd_bulan: int) -> tuple[int, int, Decimal | None]:
     """Return (realisasi, pagu, penyerapan %) of the whole office s.d. a month."""
-    nodes = tahunan.data.anggaran
+    nodes = data_tahun.data.anggaran
     roots = [n for n in nodes if n.induk is None]
     pagu = sum(n.pagu for n in roots)
-    spent = [total_realisasi_anggaran(nodes, tahunan.data.realisasi_anggaran, n.kode, sd_bulan) for n in roots]
+    spent = [total_realisasi_anggaran(nodes, data_tahun.data.realisasi_anggaran, n.kode, sd_bulan) for n in roots]
     if all(s is None for s in spent):
         return 0, pagu, None
     total = sum(s or 0 for s in spent)

@@ -19,7 +19,7 @@ from kinerja.capaian import Bulanan
 from kinerja.errors import ValidationError
 from kinerja.format import format_angka, nama_bulan
 from kinerja.models import Indikator, Instansi, Unit
-from kinerja.queries import load_tahunan
+from kinerja.queries import load_data_tahun
 from kinerja.realisasi import EntriRealisasi, check_entri
 from kinerja.templat_buat import (
     EXTRA_ROWS,
@@ -78,15 +78,15 @@ def parse_template(
 ) -> list[EntriRealisasi]:
     """Read a filled template into entries (one per filled month); raise ValidationError naming sheet and cell."""
     with buka_xlsx(data, name, TEMPLAT, "; unggah templat dari aplikasi yang sudah diisi") as workbook:
-        tahunan = load_tahunan(session, instansi, tahun)
-        lembar = list_lembar(session, tahunan)
+        data_tahun = load_data_tahun(session, instansi, tahun)
+        lembar = list_lembar(session, data_tahun)
         sheets = [_read_sheet(ws, lembar) for ws in workbook.worksheets]
     units = {u.id: u for u in session.exec(select(Unit).where(Unit.instansi_id == instansi.id))}
     indikator = {
         i.kode: i for i in session.exec(
             select(Indikator).where(Indikator.instansi_id == instansi.id, Indikator.tahun == tahun))
     }
-    stored = tahunan.data.realisasi
+    stored = data_tahun.data.realisasi
     problems: list[str] = []
     entries: list[EntriRealisasi] = []
     known = 0
@@ -255,11 +255,11 @@ def preview_changes(
     session: Session, instansi: Instansi, tahun: int, entries: list[EntriRealisasi]
 ) -> list[dict[str, str]]:
     """Return one row per entry that changes what is stored: kode, indikator, bulan, lama, baru."""
-    tahunan = load_tahunan(session, instansi, tahun)
-    names = {b.indikator.kode: b.indikator for b in tahunan.baris}
+    data_tahun = load_data_tahun(session, instansi, tahun)
+    names = {b.indikator.kode: b.indikator for b in data_tahun.baris}
     rows = []
     for e in entries:
-        old = tahunan.data.realisasi.get(e.kode, {}).get(e.bulan)
+        old = data_tahun.data.realisasi.get(e.kode, {}).get(e.bulan)
         if _same(old, e):
             continue
         ind = names.get(e.kode)

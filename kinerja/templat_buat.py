@@ -18,7 +18,7 @@ from kinerja.ekspor import buka_workbook
 from kinerja.errors import ValidationError
 from kinerja.format import nama_bulan
 from kinerja.models import Indikator, Instansi, Unit
-from kinerja.queries import Tahunan, load_tahunan
+from kinerja.queries import DataTahun, load_data_tahun
 from kinerja.realisasi import is_count
 from kinerja.wewenang import diisi_tangan
 
@@ -54,12 +54,12 @@ class LembarUnit:
     baris: list[BarisTemplat]
 
 
-def list_lembar(session: Session, tahunan: Tahunan) -> dict[str, LembarUnit]:
+def list_lembar(session: Session, data_tahun: DataTahun) -> dict[str, LembarUnit]:
     """Return, per unit kode, the rows of the sheet of every unit that enters indicators itself."""
-    units = {u.id: u for u in session.exec(select(Unit).where(Unit.instansi_id == tahunan.instansi.id))}
+    units = {u.id: u for u in session.exec(select(Unit).where(Unit.instansi_id == data_tahun.instansi.id))}
     rows: dict[int, list[BarisTemplat]] = {}
     seen: set[str] = set()
-    for b in tahunan.baris:
+    for b in data_tahun.baris:
         ind = b.indikator
         if ind.kode in seen or not diisi_tangan(ind):
             continue
@@ -89,8 +89,8 @@ def build_template(
     session: Session, instansi: Instansi, tahun: int, unit_kodes: list[str] | None = None
 ) -> bytes:
     """Return the XLSX entry template of these units (all units that enter indicators when None)."""
-    tahunan = load_tahunan(session, instansi, tahun)
-    lembar = list_lembar(session, tahunan)
+    data_tahun = load_data_tahun(session, instansi, tahun)
+    lembar = list_lembar(session, data_tahun)
     kodes = list(unit_kodes) if unit_kodes else list(lembar)
     unknown = [k for k in kodes if k not in lembar]
     if unknown:
@@ -98,7 +98,7 @@ def build_template(
             f"unit '{k}' tidak mengisi indikator sendiri atau tidak dikenal; pilih: {', '.join(lembar)}"
             for k in unknown
         ])
-    stored = tahunan.data.realisasi
+    stored = data_tahun.data.realisasi
     buffer = io.BytesIO()
     workbook = buka_workbook(buffer)  # names typed by users stay text, never a formula or a link
     fmt = {

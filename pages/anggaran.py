@@ -6,7 +6,7 @@ import streamlit as st
 from kinerja.capaian import bulan_akhir
 from kinerja.db import new_session
 from kinerja.format import format_persen, format_rupiah
-from kinerja.queries import load_tahunan
+from kinerja.queries import load_data_tahun
 from kinerja.ringkasan import (
     anggaran_per_unit,
     anggaran_table,
@@ -24,18 +24,18 @@ c1, c2 = st.columns(2)
 with c1:
     tahun = pilih_tahun(office, key="anggaran_tahun")
 with new_session(engine()) as session:
-    tahunan = load_tahunan(session, office, tahun)
+    data_tahun = load_data_tahun(session, office, tahun)
 with c2:
-    triwulan = pilih_triwulan(latest_triwulan(tahunan.data), key="anggaran_tw")
+    triwulan = pilih_triwulan(latest_triwulan(data_tahun.data), key="anggaran_tw")
 sd_bulan = bulan_akhir(triwulan)
 
 st.title(f"Anggaran {tahun}")
-realisasi, pagu, serapan = penyerapan_total(tahunan, sd_bulan)
+realisasi, pagu, serapan = penyerapan_total(data_tahun, sd_bulan)
 if serapan is None:
     st.info("Belum ada realisasi anggaran. Operator tiap unit mengisinya di menu **Isi realisasi anggaran**.")
     st.stop()
 
-kurva = kurva_penyerapan(tahunan)
+kurva = kurva_penyerapan(data_tahun)
 fig = go.Figure()
 fig.add_scatter(x=kurva["nama_bulan"], y=kurva["penyerapan"], name="Penyerapan kumulatif", mode="lines+markers")
 fig.add_scatter(x=kurva["nama_bulan"], y=kurva["rencana_aksi"], name="Rencana Aksi", mode="markers",
@@ -43,8 +43,8 @@ fig.add_scatter(x=kurva["nama_bulan"], y=kurva["rencana_aksi"], name="Rencana Ak
 fig.update_yaxes(title="% dari pagu", range=[0, 105])
 st.plotly_chart(style_figure(fig, f"Penyerapan anggaran kumulatif per bulan {tahun}"), width="stretch")
 
-program = anggaran_table(tahunan, sd_bulan, "program")
-per_unit = anggaran_per_unit(tahunan, sd_bulan)
+program = anggaran_table(data_tahun, sd_bulan, "program")
+per_unit = anggaran_per_unit(data_tahun, sd_bulan)
 hover = [f"Realisasi {format_rupiah(r)}<br>Pagu {format_rupiah(p)}" for r, p in zip(
     per_unit["realisasi"], per_unit["pagu"], strict=True)]
 fig = go.Figure(go.Bar(x=per_unit["penyerapan"], y=per_unit["unit_nama"], orientation="h", marker_color="#1565c0",

@@ -8,7 +8,7 @@ from kinerja.capaian import bulan_akhir
 from kinerja.db import new_session
 from kinerja.format import format_angka, format_persen, format_rupiah, format_rupiah_singkat, nama_triwulan
 from kinerja.laporan import compute_capaian_tahun
-from kinerja.queries import load_tahunan
+from kinerja.queries import load_data_tahun
 from kinerja.ringkasan import (
     capaian_per_triwulan,
     capaian_per_unit,
@@ -35,15 +35,15 @@ kiri, kanan = st.columns([1, 1])
 with kiri:
     tahun = pilih_tahun(office)
 with new_session(engine()) as session, st.spinner("Menghitung capaian..."):
-    tahunan = load_tahunan(session, office, tahun)
+    data_tahun = load_data_tahun(session, office, tahun)
     with kanan:
-        triwulan = pilih_triwulan(latest_triwulan(tahunan.data))
+        triwulan = pilih_triwulan(latest_triwulan(data_tahun.data))
     capaian = compute_capaian_tahun(session, office, tahun, triwulan)
     tren = capaian_per_triwulan(session, office, tahun, triwulan)
 
 judul.title(f"Kinerja {office.nama} {tahun}")
 st.caption(f"Capaian {tw_label(triwulan)} · {capaian.tahunan.versi.nama} · target sesuai Rencana Aksi")
-if latest_bulan(tahunan.data) is None:
+if latest_bulan(data_tahun.data) is None:
     st.info(
         "Belum ada realisasi untuk tahun ini. Langkah berikutnya: admin membuat akun operator tiap seksi "
         "(menu **Pengguna**), lalu operator mengisi realisasi bulanan (menu **Isi realisasi**). "
@@ -52,8 +52,8 @@ if latest_bulan(tahunan.data) is None:
     st.stop()
 
 per_unit = capaian_per_unit(capaian)
-kantor = per_unit[per_unit["unit"] == capaian.tahunan.baris[0].unit.kode].iloc[0]
-realisasi, pagu, serapan = penyerapan_total(tahunan, bulan_akhir(triwulan))
+kantor = per_unit[per_unit["unit"] == capaian.data_tahun.baris[0].unit.kode].iloc[0]
+realisasi, pagu, serapan = penyerapan_total(data_tahun, bulan_akhir(triwulan))
 skor = skor_khusus(capaian)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Capaian sasaran strategis", persen(kantor["capaian"]) or "–", kantor["kategori"],
@@ -85,7 +85,7 @@ st.plotly_chart(style_figure(fig, f"Capaian per triwulan {tahun}"), width="stret
 
 st.subheader(f"Kelengkapan pengisian s.d. {nama_triwulan(triwulan)}")
 st.caption("Persentase indikator dan sub kegiatan yang sudah diisi tiap unit per bulan; 0 berarti belum melapor.")
-grid = kelengkapan(tahunan, bulan_akhir(triwulan))
+grid = kelengkapan(data_tahun, bulan_akhir(triwulan))
 bulan_cols = [c for c in grid.columns if c not in ("unit", "unit_nama")]
 st.dataframe(
     grid.drop(columns="unit").rename(columns={"unit_nama": "Unit"}).set_index("Unit").style.format("{:d} %")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kinerja.db import new_session
 from kinerja.laporan import compute_capaian_tahun
-from kinerja.queries import load_tahunan
+from kinerja.queries import load_data_tahun
 from kinerja.ringkasan import indikator_table, latest_triwulan
 from pages._tampil import KOLOM_CAPAIAN, tabel, tw_label
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
@@ -16,7 +16,7 @@ with c1:
     tahun = pilih_tahun(office, key="capaian_tahun")
 with new_session(engine()) as session:
     with c2:
-        triwulan = pilih_triwulan(latest_triwulan(load_tahunan(session, office, tahun).data), key="capaian_tw")
+        triwulan = pilih_triwulan(latest_triwulan(load_data_tahun(session, office, tahun).data), key="capaian_tw")
     capaian = compute_capaian_tahun(session, office, tahun, triwulan)
 table = indikator_table(capaian, office.batas_cek_capaian)
 with c3:

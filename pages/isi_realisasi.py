@@ -11,7 +11,8 @@ from kinerja.format import nama_bulan
 from kinerja.pemeriksaan import bukti_per_indikator, keadaan_bulan, kelengkapan_bulan
 from kinerja.realisasi import periksa_realisasi, save_realisasi
 from kinerja.tanggapan import list_tanggapan
-from kinerja.template import MIME, build_template, parse_template, preview_changes
+from kinerja.templat_baca import parse_template, preview_changes
+from kinerja.templat_buat import MIME, build_template
 from pages._periksa import (
     UMUM,
     bagian_bukti,

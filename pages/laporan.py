@@ -17,7 +17,7 @@ from kinerja.ekspor import (
     tabel_teks,
 )
 from kinerja.lkjip import build_lkjip
-from kinerja.queries import load_tahunan
+from kinerja.queries import load_data_tahun
 from kinerja.ringkasan import latest_triwulan
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
@@ -28,7 +28,7 @@ with c1:
     tahun = pilih_tahun(office, key="lkjip_tahun")
 with new_session(engine()) as session:
     with c2:
-        triwulan = pilih_triwulan(latest_triwulan(load_tahunan(session, office, tahun).data), key="lkjip_tw")
+        triwulan = pilih_triwulan(latest_triwulan(load_data_tahun(session, office, tahun).data), key="lkjip_tw")
     with st.spinner("Menyusun tabel LKjIP..."):
         laporan = build_lkjip(session, office, tahun, triwulan, date.today())
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from kinerja.db import new_session
 from kinerja.laporan import compute_capaian_tahun
-from kinerja.queries import list_penjelasan, load_tahunan
+from kinerja.queries import list_penjelasan, load_data_tahun
 from kinerja.ringkasan import indikator_table, latest_triwulan, tren_indikator
 from pages._tampil import KOLOM_CAPAIAN, style_figure, tabel, teks_polos
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
@@ -16,11 +16,11 @@ c1, c2, c3 = st.columns([1, 1, 2])
 with c1:
     tahun = pilih_tahun(office, key="unit_tahun")
 with new_session(engine()) as session:
-    tahunan = load_tahunan(session, office, tahun)
+    data_tahun = load_data_tahun(session, office, tahun)
     with c2:
-        triwulan = pilih_triwulan(latest_triwulan(tahunan.data), key="unit_tw")
+        triwulan = pilih_triwulan(latest_triwulan(data_tahun.data), key="unit_tw")
     capaian = compute_capaian_tahun(session, office, tahun, triwulan)
-units = {b.unit.kode: b.unit.nama for b in tahunan.baris}
+units = {b.unit.kode: b.unit.nama for b in data_tahun.baris}
 with c3:
     unit = st.selectbox("Unit", list(units), format_func=units.get, key="unit_pilih")
 
@@ -36,8 +36,8 @@ st.dataframe(
 
 pilihan = dict(zip(table["kode"], table["no"] + ". " + table["indikator"], strict=True))
 kode = st.selectbox("Indikator", list(pilihan), format_func=pilihan.get, key="unit_indikator")
-ind = next(b.indikator for b in tahunan.baris if b.indikator.kode == kode)
-tren = tren_indikator(tahunan, kode)
+ind = next(b.indikator for b in data_tahun.baris if b.indikator.kode == kode)
+tren = tren_indikator(data_tahun, kode)
 if tren["realisasi_sd"].isna().all():
     sumber = {"input": "operator unitnya mengisi realisasi bulanan",
               "turunan": "indikator di bawahnya punya capaian",
@@ -54,7 +54,7 @@ else:
                     connectgaps=True)
     st.plotly_chart(style_figure(fig, f"{ind.nama} ({ind.satuan}) per bulan {tahun}"), width="stretch")
 
-catatan = [(b, e.keterangan) for b, e in sorted(tahunan.data.realisasi.get(kode, {}).items()) if e.keterangan]
+catatan = [(b, e.keterangan) for b, e in sorted(data_tahun.data.realisasi.get(kode, {}).items()) if e.keterangan]
 if catatan:
     # Keterangan is typed by operators: shown as plain cells, never as Markdown (no images, links or headings).
     st.subheader("Keterangan")

@@ -15,7 +15,7 @@ from kinerja.pemeriksaan import (
     lembar_anggaran,
     lembar_indikator,
 )
-from kinerja.queries import load_tahunan
+from kinerja.queries import load_data_tahun
 from kinerja.tanggapan import list_tanggapan
 from kinerja.verifikasi import LABEL, kotak_masuk, ubah_status
 from pages._periksa import UMUM, banner_status, daftar_bukti, panel_indikator, pesan_langkah
@@ -51,13 +51,13 @@ m = by_key[st.selectbox("Periksa isian", list(by_key), key="ver_pilih", format_f
     f"{lama_menunggu(by_key[k].sejak)})"))]
 
 with new_session(engine()) as session:
-    tahunan = load_tahunan(session, office, m.tahun, m.bulan)
+    data_tahun = load_data_tahun(session, office, m.tahun, m.bulan)
     keadaan = keadaan_bulan(session, m.unit, m.tahun, m.bulan)
-    anggaran = lembar_anggaran(session, tahunan, m.unit.id, m.bulan)
+    anggaran = lembar_anggaran(session, data_tahun, m.unit.id, m.bulan)
     threads = list_tanggapan(session, office.id, m.tahun, m.bulan)
     bukti = bukti_per_indikator(session, list_bukti(session, instansi_id=office.id, tahun=m.tahun, pengguna=user,
                                                     unit_id=m.unit.id, bulan=m.bulan))
-indikator = lembar_indikator(tahunan, m.unit.id, m.bulan)
+indikator = lembar_indikator(data_tahun, m.unit.id, m.bulan)
 bulan = nama_bulan(m.bulan)
 
 st.header(f"{teks_polos(m.unit.nama)} · {bulan} {m.tahun}", divider="gray")

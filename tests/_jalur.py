@@ -60,7 +60,8 @@ from kinerja.queries import list_anggaran, list_baris, versi_berlaku
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
 from kinerja.revisi import UbahTarget, changes_from_target_grid, save_pagu, save_targets, target_grid
 from kinerja.seed import SeedError, init_database
-from kinerja.template import FIRST_MONTH_COL, build_template, parse_template, preview_changes
+from kinerja.templat_baca import parse_template, preview_changes
+from kinerja.templat_buat import FIRST_MONTH_COL, build_template
 from tests.conftest import SEED_2025, seeded_database
 
 Result = tuple[str, Any]

@@ -13,7 +13,7 @@ from kinerja.auth import create_user
 from kinerja.cli import app
 from kinerja.db import new_session
 from kinerja.errors import ValidationError
-from kinerja.queries import get_instansi, list_instansi, load_tahunan
+from kinerja.queries import get_instansi, list_instansi, load_data_tahun
 from kinerja.realisasi import EntriRealisasi, save_realisasi
 from kinerja.seed import init_database
 from tests.conftest import SEED_2025
@@ -43,7 +43,7 @@ def test_each_office_has_its_own_year_and_realisations(engine: Engine, offices: 
     save_realisasi(engine, instansi_id=a, tahun=2025, entries=[EntriRealisasi("IK-6.1.1", 1, nilai=Decimal(2))])
     with new_session(engine) as session:
         assert [o.kode for o in list_instansi(session)] == ["lain", "mangkutana"]
-        mine, theirs = (load_tahunan(session, get_instansi(session, k), 2025) for k in ("mangkutana", "lain"))
+        mine, theirs = (load_data_tahun(session, get_instansi(session, k), 2025) for k in ("mangkutana", "lain"))
     assert mine.data.realisasi["IK-6.1.1"][1].nilai == 2
     assert theirs.data.realisasi == {}
     assert len(theirs.baris) == 66
@@ -56,7 +56,7 @@ def test_an_admin_cannot_write_into_another_office(engine: Engine, offices: tupl
         save_realisasi(engine, instansi_id=b, tahun=2025, pengguna=admin,
                        entries=[EntriRealisasi("IK-6.1.1", 1, nilai=Decimal(2))])
     with new_session(engine) as session:
-        assert load_tahunan(session, get_instansi(session, "lain"), 2025).data.realisasi == {}
+        assert load_data_tahun(session, get_instansi(session, "lain"), 2025).data.realisasi == {}
 
 
 def test_cli_asks_which_office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,7 @@ from kinerja.laporan import compute_capaian_tahun
 from kinerja.lkjip import build_lkjip
 from kinerja.models import Indikator, Realisasi, RealisasiAnggaran
 from kinerja.penilaian import save_akip
-from kinerja.queries import get_instansi, list_tahun, load_tahunan, versi_berlaku
+from kinerja.queries import get_instansi, list_tahun, load_data_tahun, versi_berlaku
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
 from kinerja.revisi import UbahTarget, copy_tahun, create_perubahan, publish_versi, save_targets
 
@@ -169,7 +169,7 @@ def test_copy_year_same_structure_no_realisations(seeded: Engine, instansi_id: i
     _enter(seeded, instansi_id)
     with new_session(seeded) as session:
         office = get_instansi(session)
-        before = compute_periode(load_tahunan(session, office, 2025).data, 4)
+        before = compute_periode(load_data_tahun(session, office, 2025).data, 4)
     new = copy_tahun(seeded, instansi_id=instansi_id, dari=2025, ke=2026, tanggal=date(2026, 1, 2))
     with new_session(seeded) as session:
         office = get_instansi(session)
@@ -178,8 +178,8 @@ def test_copy_year_same_structure_no_realisations(seeded: Engine, instansi_id: i
     publish_versi(seeded, versi_id=new.id)
     with new_session(seeded) as session:
         office = get_instansi(session)
-        old, copy = load_tahunan(session, office, 2025), load_tahunan(session, office, 2026)
-        after = compute_periode(load_tahunan(session, office, 2025).data, 4)
+        old, copy = load_data_tahun(session, office, 2025), load_data_tahun(session, office, 2026)
+        after = compute_periode(load_data_tahun(session, office, 2025).data, 4)
         ids_2026 = [i.id for i in session.exec(select(Indikator).where(Indikator.tahun == 2026))]
         realised = session.exec(select(func.count()).select_from(Realisasi)
                                 .where(Realisasi.indikator_id.in_(ids_2026))).one()
@@ -218,7 +218,7 @@ def test_every_xlsx_and_docx_row_matches_the_engine(laporan) -> None:
     doc = Document(io.BytesIO(export_lkjip_docx(report)))
     checked = 0
     by_unit: dict[str, list] = {}
-    for b in capaian.tahunan.baris:
+    for b in capaian.data_tahun.baris:
         by_unit.setdefault(b.unit.kode, []).append(b)
     for t, (unit, rows) in enumerate(by_unit.items()):
         sheet_rows = list(book[unit].iter_rows(min_row=8, values_only=True))

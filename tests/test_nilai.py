@@ -36,7 +36,7 @@ from kinerja.ikm import compute_ikm_from_counts, sampel_minimum
 from kinerja.laporan import Capaian, compute_capaian_tahun
 from kinerja.lkjip import build_lkjip, nilai_efisiensi
 from kinerja.penilaian import save_akip, save_survei_ikm
-from kinerja.queries import NotFound, Tahunan, get_instansi, load_tahunan
+from kinerja.queries import DataTahun, NotFound, get_instansi, load_data_tahun
 from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
 from kinerja.revisi import copy_tahun, publish_versi
 from kinerja.ringkasan import (
@@ -94,9 +94,9 @@ def entered(seeded: Engine, instansi_id: int) -> Engine:
     return seeded
 
 
-def tahunan_of(engine: Engine) -> Tahunan:
+def data_tahun_of(engine: Engine) -> DataTahun:
     with new_session(engine) as session:
-        return load_tahunan(session, get_instansi(session), 2025)
+        return load_data_tahun(session, get_instansi(session), 2025)
 
 
 def capaian_of(engine: Engine, triwulan: int) -> Capaian:
@@ -157,7 +157,7 @@ def test_capaian_per_triwulan_has_every_unit_at_every_triwulan(entered: Engine) 
 
 
 def test_kelengkapan_is_the_share_of_expected_entries_each_month(entered: Engine) -> None:
-    grid = kelengkapan(tahunan_of(entered), 6).set_index("unit")
+    grid = kelengkapan(data_tahun_of(entered), 6).set_index("unit")
     months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun"]
     assert list(grid.columns) == ["unit_nama", *months]
     expected = {
@@ -179,17 +179,17 @@ def test_kelengkapan_is_the_share_of_expected_entries_each_month(entered: Engine
 
 def test_kelengkapan_counts_a_unit_that_only_runs_sub_kegiatan(entered: Engine) -> None:
     # without its agreement rows, PELAYANAN still runs 1.1.1, spent in May: 1 of 1 = 100 %
-    tahunan = tahunan_of(entered)
-    tahunan.baris = [b for b in tahunan.baris if b.unit.kode != "PELAYANAN"]
-    grid = kelengkapan(tahunan, 5).set_index("unit")
+    data_tahun = data_tahun_of(entered)
+    data_tahun.baris = [b for b in data_tahun.baris if b.unit.kode != "PELAYANAN"]
+    grid = kelengkapan(data_tahun, 5).set_index("unit")
     assert list(grid.loc["PELAYANAN"]) == ["Seksi Pelayanan Publik", 0, 0, 0, 0, 100]
     assert list(grid.index) == ["PEMUM", "PMD", "TRANTIB", "PELAYANAN", "PERENCANAAN", "UMUMKEU"]
 
 
 def test_kelengkapan_follows_the_order_the_admin_gave_the_units(entered: Engine) -> None:
-    tahunan = tahunan_of(entered)
-    next(b.unit for b in tahunan.baris if b.unit.kode == "PEMUM").urutan = 99  # moved to the end
-    grid = kelengkapan(tahunan, 1)
+    data_tahun = data_tahun_of(entered)
+    next(b.unit for b in data_tahun.baris if b.unit.kode == "PEMUM").urutan = 99  # moved to the end
+    grid = kelengkapan(data_tahun, 1)
     assert list(grid["unit"]) == ["PMD", "TRANTIB", "PELAYANAN", "PERENCANAAN", "UMUMKEU", "PEMUM"]
 
 
@@ -213,12 +213,12 @@ def test_indikator_table_puts_the_worst_first_and_no_capaian_last(entered: Engin
 def test_indikator_table_keeps_document_order_among_equal_capaian(entered: Engine) -> None:
     # every row gets 100 or 50 in turn: each group must stay in the order of the agreements
     capaian = capaian_of(entered, 2)
-    kodes = list(dict.fromkeys(b.indikator.kode for b in capaian.tahunan.baris))
+    kodes = list(dict.fromkeys(b.indikator.kode for b in capaian.data_tahun.baris))
     capaian.hasil = {k: replace(capaian.hasil[k], capaian_sd_tw=D(50 if n % 2 else 100)) for n, k in enumerate(kodes)}
     table = indikator_table(capaian)
     for nilai in (50, 100):
         shown = [(r["unit"], r["no"]) for _, r in table[table["capaian_sd_tw"] == nilai].iterrows()]
-        in_document = [(b.unit.kode, b.no) for b in capaian.tahunan.baris
+        in_document = [(b.unit.kode, b.no) for b in capaian.data_tahun.baris
                        if capaian.hasil[b.indikator.kode].capaian_sd_tw == nilai]
         assert shown == in_document
     assert list(table["capaian_sd_tw"][:3]) == [50, 50, 50]
@@ -261,7 +261,7 @@ def test_ikm_and_akip_cards(dinilai: Engine, triwulan: int, expected: dict) -> N
 
 def test_ikm_and_akip_cards_wherever_their_rows_stand(dinilai: Engine) -> None:
     capaian = capaian_of(dinilai, 4)
-    capaian.tahunan.baris.reverse()  # another office may list the scores after its other sasaran
+    capaian.data_tahun.baris.reverse()  # another office may list the scores after its other sasaran
     assert {k: v["label"] for k, v in skor_khusus(capaian).items()} == {"ikm": "A Sangat Baik",
                                                                          "akip": "BB Sangat Baik"}
 
@@ -311,17 +311,17 @@ def test_ikm_from_no_counts_has_no_respondents() -> None:
 ])
 def test_penyerapan_total_is_everything_spent_over_the_six_programs(entered: Engine, sd_bulan: int,
                                                                     spent: int) -> None:
-    realisasi, pagu, persen = penyerapan_total(tahunan_of(entered), sd_bulan)
+    realisasi, pagu, persen = penyerapan_total(data_tahun_of(entered), sd_bulan)
     assert (realisasi, pagu) == (spent, PAGU_TOTAL)
     assert close(persen, Fraction(spent * 100, PAGU_TOTAL))
 
 
 def test_penyerapan_total_before_anything_is_spent_is_no_value(seeded: Engine) -> None:
-    assert penyerapan_total(tahunan_of(seeded), 12) == (0, PAGU_TOTAL, None)
+    assert penyerapan_total(data_tahun_of(seeded), 12) == (0, PAGU_TOTAL, None)
 
 
 def test_anggaran_per_program_with_its_jumlah(entered: Engine) -> None:
-    table = append_jumlah(anggaran_table(tahunan_of(entered), 6), "nama")  # programs unless told otherwise
+    table = append_jumlah(anggaran_table(data_tahun_of(entered), 6), "nama")  # programs unless told otherwise
     expected = [
         ("1", 10_745_500, 10_745_500, 100),
         ("2", 68_188_400, 0, 0),
@@ -342,7 +342,7 @@ def test_anggaran_per_program_with_its_jumlah(entered: Engine) -> None:
 
 
 def test_anggaran_per_unit_sums_the_sub_kegiatan_each_unit_runs(entered: Engine) -> None:
-    table = append_jumlah(anggaran_per_unit(tahunan_of(entered), 6), "unit_nama")
+    table = append_jumlah(anggaran_per_unit(data_tahun_of(entered), 6), "unit_nama")
     expected = [
         ("PELAYANAN", 10_745_500, 10_745_500),  # 1.1.1
         ("PMD", 12_241_800 + 55_946_600 + 7_980_900, 0),  # 2.1.1, 2.1.2, 5.1.2
@@ -363,7 +363,7 @@ def test_anggaran_per_unit_sums_the_sub_kegiatan_each_unit_runs(entered: Engine)
 
 
 def test_append_jumlah_leaves_an_empty_table_empty(seeded: Engine) -> None:
-    empty = anggaran_table(tahunan_of(seeded), 12, "tidak_ada")
+    empty = anggaran_table(data_tahun_of(seeded), 12, "tidak_ada")
     assert append_jumlah(empty, "nama").empty
 
 
@@ -379,10 +379,10 @@ def spent_by(bulan: int) -> int | None:
 ])
 def test_kurva_penyerapan_by_month_with_rencana_aksi_at_triwulan_ends(entered: Engine, rencana_aksi: tuple,
                                                                       markers: dict) -> None:
-    tahunan = tahunan_of(entered)
-    tahunan.data.indikator = [replace(i, rencana_aksi=rencana_aksi) if i.sumber == "anggaran" else i
-                              for i in tahunan.data.indikator]
-    kurva = kurva_penyerapan(tahunan)
+    data_tahun = data_tahun_of(entered)
+    data_tahun.data.indikator = [replace(i, rencana_aksi=rencana_aksi) if i.sumber == "anggaran" else i
+                              for i in data_tahun.data.indikator]
+    kurva = kurva_penyerapan(data_tahun)
     assert list(kurva["bulan"]) == list(range(1, 13))
     assert kurva["nama_bulan"].iloc[0] == "Januari" and kurva["nama_bulan"].iloc[11] == "Desember"
     for _, row in kurva.iterrows():
@@ -394,27 +394,27 @@ def test_kurva_penyerapan_by_month_with_rencana_aksi_at_triwulan_ends(entered: E
 
 
 def test_kurva_before_any_budget_is_entered_draws_only_the_rencana_aksi(seeded: Engine) -> None:
-    kurva = kurva_penyerapan(tahunan_of(seeded))
+    kurva = kurva_penyerapan(data_tahun_of(seeded))
     assert kurva["realisasi"].isna().all() and kurva["penyerapan"].isna().all()
     assert list(kurva["rencana_aksi"].dropna()) == [25, 50, 75, 100]
 
 
 def test_kurva_without_an_absorption_indicator_uses_a_quarter_a_triwulan(entered: Engine) -> None:
-    tahunan = tahunan_of(entered)
-    tahunan.data.indikator = [i for i in tahunan.data.indikator if i.sumber != "anggaran"]
-    kurva = kurva_penyerapan(tahunan).set_index("bulan")
+    data_tahun = data_tahun_of(entered)
+    data_tahun.data.indikator = [i for i in data_tahun.data.indikator if i.sumber != "anggaran"]
+    kurva = kurva_penyerapan(data_tahun).set_index("bulan")
     assert [kurva.loc[b, "rencana_aksi"] for b in (3, 6, 9, 12)] == [25, 50, 75, 100]
     assert close(kurva.loc[6, "penyerapan"], Fraction(SPENT_TW2 * 100, PAGU_TOTAL))
 
 
 def test_kurva_rencana_aksi_is_a_share_of_the_annual_target(entered: Engine) -> None:
     # absorption target 80 % with Rencana Aksi 20 / 40 / 60 / 80: the curve is against 100 % of the pagu
-    tahunan = tahunan_of(entered)
-    tahunan.data.indikator = [
+    data_tahun = data_tahun_of(entered)
+    data_tahun.data.indikator = [
         replace(i, target=D(80), rencana_aksi=(D(20), D(40), D(60), D(80))) if i.sumber == "anggaran" else i
-        for i in tahunan.data.indikator
+        for i in data_tahun.data.indikator
     ]
-    kurva = kurva_penyerapan(tahunan).set_index("bulan")
+    kurva = kurva_penyerapan(data_tahun).set_index("bulan")
     assert [kurva.loc[b, "rencana_aksi"] for b in (3, 6, 9, 12)] == [25, 50, 75, 100]  # 20/80, 40/80, ...
 
 
@@ -564,10 +564,10 @@ def none_but(months: dict[int, object]) -> list[object]:
     ("IK-6.2", "realisasi_sd", [None] * 2 + [Fraction(39_285_500 * 100, 2_210_249_677)] * 10),
 ])
 def test_tren_indikator_month_by_month(entered: Engine, kode: str, column: str, expected: list) -> None:
-    tahunan = tahunan_of(entered)
-    tahunan.data.realisasi["IK-6.2.1"] = {1: Bulanan(nilai=D(25)), 2: Bulanan(nilai=D(24))}
-    tahunan.data.realisasi_anggaran["6.2.2"] = {3: 39_285_500}
-    tren = tren_indikator(tahunan, kode)
+    data_tahun = data_tahun_of(entered)
+    data_tahun.data.realisasi["IK-6.2.1"] = {1: Bulanan(nilai=D(25)), 2: Bulanan(nilai=D(24))}
+    data_tahun.data.realisasi_anggaran["6.2.2"] = {3: 39_285_500}
+    tren = tren_indikator(data_tahun, kode)
     assert list(tren["bulan"]) == list(range(1, 13)) and tren["nama_bulan"].iloc[4] == "Mei"
     assert [close(v, e) for v, e in zip(tren[column], expected, strict=True)] == [True] * 12
 

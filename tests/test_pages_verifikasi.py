@@ -27,7 +27,7 @@ from kinerja.jadwal import rekap_keterlambatan, simpan_batas_bulan, simpan_hari_
 from kinerja.jejak import baca_nilai
 from kinerja.models import Instansi, Jejak, Pengguna
 from kinerja.pemeriksaan import lembar_indikator
-from kinerja.queries import get_instansi, list_units, load_realisasi, load_realisasi_anggaran, load_tahunan
+from kinerja.queries import get_instansi, list_units, load_data_tahun, load_realisasi, load_realisasi_anggaran
 from kinerja.realisasi import EntriRealisasi, save_realisasi
 from kinerja.seed import init_database
 from kinerja.verifikasi import status_of, ubah_status
@@ -538,7 +538,7 @@ def test_the_checkers_sheet_shows_the_month_and_the_running_total(seeded, instan
     with new_session(seeded) as session:
         office = session.get(Instansi, instansi_id)
         unit = next(u for u in list_units(session, instansi_id) if u.kode == "PERENCANAAN")
-        sheet = lembar_indikator(load_tahunan(session, office, TAHUN, 3), unit.id, 3).set_index("kode")
+        sheet = lembar_indikator(load_data_tahun(session, office, TAHUN, 3), unit.id, 3).set_index("kode")
     assert sheet.loc["IK-6.1.1", ["target", "bulan_ini", "sd_bulan"]].tolist() == ["3", "2", "3"]
     assert sheet.loc["IK-6.1", ["bulan_ini", "sd_bulan", "keterangan"]].tolist() == [
         "3 / 4 (75,00 %)", "4 / 6 (66,67 %)", "rapat evaluasi"]

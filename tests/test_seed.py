@@ -198,7 +198,7 @@ def test_indicator_values_as_in_the_document(db, nama, satuan, target, agregasi)
     for row in rows:
         assert row["satuan"] == satuan
         assert row["target_tahunan"] == Decimal(target)
-    assert {b.indikator.agregasi for b in year.tahunan.baris if b.indikator.nama == nama} == {agregasi}
+    assert {b.indikator.agregasi for b in year.data_tahun.baris if b.indikator.nama == nama} == {agregasi}
 
 
 def test_akip_renstra_target_differs_from_the_pk_target(db):
