@@ -42,7 +42,7 @@ with new_session(engine()) as session, st.spinner("Menghitung capaian..."):
     tren = capaian_per_triwulan(session, office, tahun, triwulan)
 
 judul.title(f"Kinerja {office.nama} {tahun}")
-st.caption(f"Capaian {tw_label(triwulan)} · {capaian.tahunan.versi.nama} · target sesuai Rencana Aksi")
+st.caption(f"Capaian {tw_label(triwulan)} · {capaian.data_tahun.versi.nama} · target sesuai Rencana Aksi")
 if latest_bulan(data_tahun.data) is None:
     st.info(
         "Belum ada realisasi untuk tahun ini. Langkah berikutnya: admin membuat akun operator tiap seksi "
