@@ -19,6 +19,7 @@ import kinerja.models  # noqa: F401
 from kinerja.db import create_db_engine, migrate, new_session
 from kinerja.queries import get_instansi
 from kinerja.seed import init_database
+from tests._app import akun, app_url, db, demo_db, demo_template, navigation_only, quick  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

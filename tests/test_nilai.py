@@ -17,7 +17,6 @@ import openpyxl
 import pytest
 from docx import Document
 from sqlalchemy import Engine
-from test_pages import add_users, navigation_only, open_app, quick  # noqa: F401  (AppTest set-up, autouse)
 
 from kinerja.akip import compute_akip
 from kinerja.capaian import (
@@ -55,6 +54,7 @@ from kinerja.ringkasan import (
     tren_indikator,
 )
 from kinerja.seed import init_database
+from tests._app import add_users, open_app
 
 D = Decimal
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -78,6 +78,8 @@ BUDGET = [
     EntriAnggaran(kode="6.1.2", bulan=6, realisasi=1_155_700),  # PERENCANAAN
 ]
 SPENT_TW2 = 5_000_000 + 10_000_000 + 10_745_500 + 1_155_700  # = 26.901.200, all of it by June
+
+pytestmark = pytest.mark.usefixtures("navigation_only", "quick")
 
 
 def close(value: object, expected: Fraction | int | str | None) -> bool:

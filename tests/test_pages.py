@@ -4,46 +4,44 @@ Every test gets its own SQLite file (KINERJA_DATABASE_URL points at tmp_path), u
 with kinerja.auth, and the test acts only through keyed widgets and reads what the screen shows.
 """
 
-import functools
-import shutil
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlmodel import select
-from streamlit.components.v2 import manifest_scanner
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from kinerja import auth
 from kinerja.auth import authenticate, create_user, update_user
 from kinerja.db import get_engine, new_session
-from kinerja.demo import create_demo
 from kinerja.models import Indikator, NilaiAKIP, Pengguna, SurveiIKM, Target, Unit
 from kinerja.queries import (
     get_instansi,
     list_anggaran,
-    list_units,
-    load_realisasi,
-    load_realisasi_anggaran,
     versi_berlaku,
 )
 from kinerja.realisasi import EntriRealisasi, save_realisasi
 from kinerja.revisi import save_pagu
-from kinerja.seed import init_database
 from kinerja.verifikasi import ubah_status
+from tests._app import (
+    PAGE_FILES,
+    PASSWORD,
+    PERENCANAAN,
+    TAHUN,
+    Akun,
+    add_users,
+    current_key,
+    edit_grid,
+    errors,
+    offered_pages,
+    open_app,
+    pick,
+    realisasi,
+    realisasi_anggaran,
+    row_of,
+    titles,
+    units,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-DASHBOARD = ROOT / "dashboard.py"
-DATA = ROOT / "data"
-TAHUN = 2025
-PASSWORD = "rahasia-123"
-PERENCANAAN = "Sub Bagian Perencanaan dan Kepegawaian"
-
-PAGE_FILES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
 PIMPINAN_PAGES = {"pages/beranda.py", "pages/capaian.py", "pages/unit.py", "pages/anggaran.py", "pages/laporan.py",
                   "pages/verifikasi.py"}
 ISIAN_PAGES = {"pages/isi_realisasi.py", "pages/isi_anggaran.py"}
@@ -60,181 +58,7 @@ OFFERED = {
 }
 FIRST_TITLE = {"admin": f"Kinerja Kecamatan Mangkutana {TAHUN}", "pimpinan": f"Kinerja Kecamatan Mangkutana {TAHUN}",
                "operator": f"Realisasi {PERENCANAAN}"}
-
-
-@pytest.fixture(autouse=True)
-def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run dashboard.py's st.navigation on every AppTest run, as the live server does after its first run.
-
-    The screens live in pages/ (STYLE.md), and AppTest re-detects that folder before each run as
-    a legacy multipage app, so a rerun would execute the current page file alone: no router, no
-    role check, no sidebar. `st.navigation` switches that mode off for good in a live server;
-    here each run needs it switched off again.
-    """
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
-_scan_component_manifests = manifest_scanner.scan_component_manifests
-
-
-@functools.cache
-def _component_manifests() -> list:
-    return _scan_component_manifests()
-
-
-@pytest.fixture(autouse=True)
-def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Spend the suite's time on the app: scan installed packages for components once, hash cheaply.
-
-    Every new AppTest scans all installed distributions for Streamlit components (about a second);
-    the answer cannot change during the run. Argon2 at its real cost is for production passwords.
-    """
-    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", lambda *args, **kwargs: _component_manifests())
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture
-def app_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Point the app at an empty SQLite file of this test (the app migrates and seeds it on first use)."""
-    url = f"sqlite:///{tmp_path / 'k.db'}"
-    monkeypatch.setenv("KINERJA_DATABASE_URL", url)
-    return url
-
-
-@pytest.fixture
-def db(app_url: str) -> Engine:
-    """The app's database, seeded with the 2025 PK, no users and nothing entered."""
-    engine = get_engine(app_url)
-    init_database(engine, DATA)
-    return engine
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo database made once by kinerja.demo (slow), copied for each test that wants one."""
-    folder = tmp_path_factory.mktemp("demo")
-    path = folder / "demo.db"
-    engine = create_demo(f"sqlite:///{path}", f"sqlite:///{folder / 'asli.db'}", DATA)
-    engine.dispose()  # checkpoints the WAL into demo.db
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    """This test's own copy of the demo database, as the app's database."""
-    path = tmp_path / "k.db"
-    shutil.copy(demo_template, path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("KINERJA_DATABASE_URL", url)
-    return get_engine(url)
-
-
-@dataclass
-class Akun:
-    admin: Pengguna
-    pimpinan: Pengguna
-    operator: Pengguna
-
-    def __getitem__(self, peran: str) -> Pengguna:
-        return getattr(self, peran)
-
-
-def units(engine: Engine) -> dict[str, Unit]:
-    with new_session(engine) as session:
-        office = get_instansi(session)
-        return {u.kode: u for u in list_units(session, office.id)}
-
-
-def add_users(engine: Engine, unit: str = "PERENCANAAN") -> Akun:
-    """Create the first admin, a pimpinan and an operator of `unit`, as the admin would."""
-    unit_id = units(engine)[unit].id
-    instansi_id = units(engine)[unit].instansi_id
-    admin = create_user(engine, instansi_id=instansi_id, username="meri", nama="Meri", password=PASSWORD,
-                        peran="admin")
-    pimpinan = create_user(engine, instansi_id=instansi_id, username="darmawati", nama="Darmawati",
-                           password=PASSWORD, peran="pimpinan", pengguna=admin)
-    operator = create_user(engine, instansi_id=instansi_id, username="operator.satu", nama="Operator Satu",
-                           password=PASSWORD, peran="operator", unit_id=unit_id, pengguna=admin)
-    return Akun(admin=admin, pimpinan=pimpinan, operator=operator)
-
-
-@pytest.fixture
-def akun(db: Engine) -> Akun:
-    return add_users(db)
-
-
-def open_app(user: Pengguna | None = None, page: str | None = None) -> AppTest:
-    """Run dashboard.py as `user` (signed out when None), then switch to `page` if given."""
-    at = AppTest.from_file(str(DASHBOARD), default_timeout=30)
-    if user is not None:
-        at.session_state["sesi"] = auth.create_session(get_engine(), user.id)  # as the sign-in cookie would
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def titles(at: AppTest) -> list[str]:
-    return [t.value for t in at.title]
-
-
-def errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
-
-
-def offered_pages(at: AppTest) -> set[str]:
-    """Return the page files the router registered on the last run (AppTest refuses the others)."""
-    offered = set()
-    for page in PAGE_FILES:
-        try:
-            at.switch_page(page)
-        except ValueError:
-            continue
-        offered.add(page)
-    return offered
-
-
-def pick(at: AppTest, key: str, value: object) -> AppTest:
-    """Choose an option of a selectbox by its value (what the page receives, not the label shown) and rerun."""
-    return at.selectbox(key=key).set_value(value).run()
-
-
-def current_key(at: AppTest, base: str) -> str:
-    """Return the key of the grid shown now (a grid gets a new key, base + '_vN', after each save)."""
-    return next(d.key for d in at.data_editor if d.key == base or d.key.startswith(base + "_v"))
-
-
-def edit_grid(at: AppTest, key: str, edits: dict[str, dict[str, object]]) -> None:
-    """Type into a data_editor: {kode: {column: value}} for the rows with that kode."""
-    key = current_key(at, key)
-    rows = list(at.data_editor(key=key).value["kode"])
-    at.session_state[key] = {"edited_rows": {rows.index(kode): cells for kode, cells in edits.items()},
-                             "added_rows": [], "deleted_rows": []}
-
-
-def realisasi(engine: Engine) -> dict:
-    with new_session(engine) as session:
-        return load_realisasi(session, get_instansi(session).id, TAHUN)
-
-
-def realisasi_anggaran(engine: Engine) -> dict:
-    with new_session(engine) as session:
-        return load_realisasi_anggaran(session, get_instansi(session).id, TAHUN)
-
-
-def row_of(at: AppTest, column: str, value: str, index: int = 0) -> dict:
-    """Return the row of the index-th dataframe on screen whose `column` equals `value`."""
-    table = at.dataframe[index].value
-    found = table[table[column] == value]
-    assert len(found) == 1, f"{value!r} not once in {list(table[column])}"
-    return found.iloc[0].to_dict()
+pytestmark = pytest.mark.usefixtures("navigation_only", "quick")
 
 
 # --- wiring ---------------------------------------------------------------------------------------

@@ -5,138 +5,30 @@ Like tests/test_pages.py (whose fixtures and helpers are copied here): every tes
 file, users are made with kinerja.auth, and the test acts through keyed widgets and reads the screen.
 """
 
-import functools
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
-from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.context import ContextProxy
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from kinerja import auth, wewenang
-from kinerja.auth import ATURAN_USERNAME, create_session, create_user, reset_password, revoke_session
+from kinerja.auth import ATURAN_USERNAME, create_session, reset_password, revoke_session
 from kinerja.db import get_engine, new_session
 from kinerja.models import Jejak, Pengguna, Sesi, Unit, now_utc
-from kinerja.queries import get_instansi, list_units
+from kinerja.queries import get_instansi
 from kinerja.realisasi import EntriRealisasi, save_realisasi
-from kinerja.seed import init_database
 from pages._tampil import teks_polos
 from pages._ui import COOKIE, PESAN_GALAT
+from tests._app import PASSWORD, Akun, errors, offered_pages, open_app, titles, units
 
-ROOT = Path(__file__).resolve().parent.parent
-DASHBOARD = ROOT / "dashboard.py"
-DATA = ROOT / "data"
-PASSWORD = "rahasia-123"
 MASUK = "Masuk ke Kinerja"
-PAGE_FILES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
 
 
-# --- fixtures and helpers (from tests/test_pages.py) -------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run dashboard.py's st.navigation on every AppTest run, as the live server does after its first run."""
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
-_scan_component_manifests = manifest_scanner.scan_component_manifests
-
-
-@functools.cache
-def _component_manifests() -> list:
-    return _scan_component_manifests()
-
-
-@pytest.fixture(autouse=True)
-def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Scan installed packages for components once; hash passwords cheaply."""
-    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", lambda *args, **kwargs: _component_manifests())
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    """The app's database (a SQLite file of this test), seeded with the 2025 PK, no users."""
-    url = f"sqlite:///{tmp_path / 'k.db'}"
-    monkeypatch.setenv("KINERJA_DATABASE_URL", url)
-    engine = get_engine(url)
-    init_database(engine, DATA)
-    return engine
-
-
-@dataclass
-class Akun:
-    admin: Pengguna
-    pimpinan: Pengguna
-    operator: Pengguna
-
-    def __getitem__(self, peran: str) -> Pengguna:
-        return getattr(self, peran)
-
-
-def units(engine: Engine) -> dict[str, Unit]:
-    with new_session(engine) as session:
-        return {u.kode: u for u in list_units(session, get_instansi(session).id)}
-
-
-@pytest.fixture
-def akun(db: Engine) -> Akun:
-    """The first admin, a pimpinan and an operator of PERENCANAAN, as the admin would make them."""
-    unit = units(db)["PERENCANAAN"]
-    admin = create_user(db, instansi_id=unit.instansi_id, username="meri", nama="Meri", password=PASSWORD,
-                        peran="admin")
-    pimpinan = create_user(db, instansi_id=unit.instansi_id, username="darmawati", nama="Darmawati",
-                           password=PASSWORD, peran="pimpinan", pengguna=admin)
-    operator = create_user(db, instansi_id=unit.instansi_id, username="operator.satu", nama="Operator Satu",
-                           password=PASSWORD, peran="operator", unit_id=unit.id, pengguna=admin)
-    return Akun(admin=admin, pimpinan=pimpinan, operator=operator)
-
-
-def open_app(user: Pengguna | None = None, page: str | None = None, token: str | None = None) -> AppTest:
-    """Run dashboard.py signed in as `user` (a new session, as after sign-in), then switch to `page`."""
-    at = AppTest.from_file(str(DASHBOARD), default_timeout=30)
-    if token or user is not None:
-        at.session_state["sesi"] = token or create_session(get_engine(), user.id)
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def titles(at: AppTest) -> list[str]:
-    return [t.value for t in at.title]
-
-
-def errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
-
-
-def offered_pages(at: AppTest) -> set[str]:
-    """Return the page files the router registered on the last run (AppTest refuses the others)."""
-    offered = set()
-    for page in PAGE_FILES:
-        try:
-            at.switch_page(page)
-        except ValueError:
-            continue
-        offered.add(page)
-    return offered
+pytestmark = pytest.mark.usefixtures("navigation_only", "quick")
 
 
 def shown_text(at: AppTest) -> str:

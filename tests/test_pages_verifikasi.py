@@ -5,20 +5,14 @@ driven through dashboard.py under AppTest exactly as tests/test_pages.py does (f
 there), each test on its own SQLite file. What is asserted is what each person sees on screen.
 """
 
-import functools
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlmodel import select
-from streamlit.components.v2 import manifest_scanner
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from kinerja import auth
 from kinerja.auth import create_first_admin, create_user
 from kinerja.bukti import list_bukti
 from kinerja.db import get_engine, new_session, write_session
@@ -29,55 +23,16 @@ from kinerja.models import Instansi, Jejak, Pengguna
 from kinerja.pemeriksaan import lembar_indikator
 from kinerja.queries import get_instansi, list_units, load_data_tahun, load_realisasi, load_realisasi_anggaran
 from kinerja.realisasi import EntriRealisasi, save_realisasi
-from kinerja.seed import init_database
 from kinerja.verifikasi import status_of, ubah_status
+from tests._app import PERENCANAAN, TAHUN, current_key, edit_grid, errors, open_app, shown
 
-ROOT = Path(__file__).resolve().parent.parent
-DASHBOARD = ROOT / "dashboard.py"
-DATA = ROOT / "data"
-TAHUN = 2025
 PASSWORD = "Uji-Verifikasi-2025!"
-PERENCANAAN = "Sub Bagian Perencanaan dan Kepegawaian"
 ISI, ANGGARAN, VERIFIKASI, JADWAL = "pages/isi_realisasi.py", "pages/isi_anggaran.py", "pages/verifikasi.py", \
     "pages/jadwal.py"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run dashboard.py's st.navigation on every AppTest run (see tests/test_pages.py)."""
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
-_scan = manifest_scanner.scan_component_manifests
-
-
-@functools.cache
-def _manifests() -> list:
-    return _scan()
-
-
-@pytest.fixture(autouse=True)
-def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", lambda *args, **kwargs: _manifests())
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    """The app's database (a SQLite file of this test) with the 2025 PK; evidence files in tmp_path too."""
-    url = f"sqlite:///{tmp_path / 'k.db'}"
-    monkeypatch.setenv("KINERJA_DATABASE_URL", url)
-    monkeypatch.setenv("KINERJA_BUKTI_DIR", str(tmp_path / "bukti"))
-    engine = get_engine(url)
-    init_database(engine, DATA)
-    return engine
+pytestmark = pytest.mark.usefixtures("navigation_only", "quick")
 
 
 @pytest.fixture
@@ -97,15 +52,6 @@ def orang(db: Engine) -> dict[str, Pengguna]:
             "sekcam": make("sekcam", "pimpinan", "SEKCAM"), "camat": make("camat", "pimpinan", "CAMAT")}
 
 
-def open_app(user: Pengguna, page: str) -> AppTest:
-    at = AppTest.from_file(str(DASHBOARD), default_timeout=30)
-    at.session_state["sesi"] = auth.create_session(get_engine(), user.id)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
 def open_isi(user: Pengguna, page: str = ISI) -> AppTest:
     """Open an entry page on Maret 2025."""
     at = open_app(user, page)
@@ -114,30 +60,8 @@ def open_isi(user: Pengguna, page: str = ISI) -> AppTest:
     return at
 
 
-def current_key(at: AppTest, base: str) -> str:
-    return next(d.key for d in at.data_editor if d.key == base or d.key.startswith(base + "_v"))
-
-
 def grid_key(user: Pengguna, kind: str = "realisasi") -> str:
     return f"grid_{kind}_{user.unit_id}_{TAHUN}_3"
-
-
-def edit_grid(at: AppTest, key: str, edits: dict[str, dict[str, object]]) -> None:
-    key = current_key(at, key)
-    rows = list(at.data_editor(key=key).value["kode"])
-    at.session_state[key] = {"edited_rows": {rows.index(kode): cells for kode, cells in edits.items()},
-                             "added_rows": [], "deleted_rows": []}
-
-
-def shown(at: AppTest) -> str:
-    """Every text on screen, the way a reader scans it."""
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error",
-                                  "success") for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts).replace("**", "")  # bold is for the eye
-
-
-def errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
 
 
 def keys(at: AppTest, kind: str = "button") -> set[str]:
