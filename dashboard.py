@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from kinerja.auth import PERAN_LABEL, count_users
-from kinerja.wewenang import boleh_buka
+from kinerja.simpan.auth import PERAN_LABEL, count_users
+from kinerja.simpan.wewenang import boleh_buka
 from pages._tampil import teks_polos
 from pages._ui import current_user, demo_database, engine, instansi, sign_out, tangani_galat, write_cookie
 

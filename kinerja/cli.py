@@ -33,38 +33,38 @@ from sqlmodel import Session, select
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from kinerja.bukti import export_bukti_zip
-from kinerja.cadangan import CadanganError, check_backup
-from kinerja.cadangan import backup as backup_database
-from kinerja.cadangan import restore as restore_database
-from kinerja.config import get_settings
-from kinerja.db import get_engine, has_schema, new_session
-from kinerja.demo import DemoError, create_demo
-from kinerja.dokumen_pk import PdfUnavailable, build_pk_docx, docx_to_pdf, load_isi_pk
-from kinerja.ekspor import netral, write_lkjip
-from kinerja.errors import PerluKonfirmasi, ValidationError
-from kinerja.format import format_angka
-from kinerja.ikm import UNSUR
-from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
-from kinerja.jejak import TABEL_LABEL, export_jejak_csv, list_jejak_tahun
-from kinerja.laporan import (
+from kinerja.aturan.format import format_angka
+from kinerja.aturan.ikm import UNSUR
+from kinerja.aturan.pk_data import ANGGARAN_COLUMNS
+from kinerja.aturan.teks import cek_teks
+from kinerja.baca.laporan import (
     CAPAIAN_COLUMNS,
     INDIKATOR_COLUMNS,
     anggaran_rows,
     compute_capaian_tahun,
     indikator_rows,
 )
-from kinerja.lkjip import build_lkjip
-from kinerja.models import Instansi, Jejak
-from kinerja.penilaian import save_survei_ikm
-from kinerja.pk_data import ANGGARAN_COLUMNS
-from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
-from kinerja.queries import NotFound, get_instansi, list_tahun, load_data_tahun, tampilkan_draf, versi_berlaku
-from kinerja.realisasi import save_realisasi, save_realisasi_anggaran
-from kinerja.seed import SeedError, init_database
-from kinerja.teks import cek_teks
-from kinerja.templat_baca import parse_template, preview_changes
-from kinerja.templat_buat import build_template
+from kinerja.config import get_settings
+from kinerja.demo import DemoError, create_demo
+from kinerja.dokumen.dokumen_pk import PdfUnavailable, build_pk_docx, docx_to_pdf, load_isi_pk
+from kinerja.dokumen.ekspor import netral, write_lkjip
+from kinerja.dokumen.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
+from kinerja.dokumen.lkjip import build_lkjip
+from kinerja.dokumen.pk_xlsx import export_pk_xlsx, import_pk_xlsx
+from kinerja.dokumen.templat_baca import parse_template, preview_changes
+from kinerja.dokumen.templat_buat import build_template
+from kinerja.errors import PerluKonfirmasi, ValidationError
+from kinerja.simpan.bukti import export_bukti_zip
+from kinerja.simpan.cadangan import CadanganError, check_backup
+from kinerja.simpan.cadangan import backup as backup_database
+from kinerja.simpan.cadangan import restore as restore_database
+from kinerja.simpan.db import get_engine, has_schema, new_session
+from kinerja.simpan.jejak import TABEL_LABEL, export_jejak_csv, list_jejak_tahun
+from kinerja.simpan.models import Instansi, Jejak
+from kinerja.simpan.penilaian import save_survei_ikm
+from kinerja.simpan.queries import NotFound, get_instansi, list_tahun, load_data_tahun, tampilkan_draf, versi_berlaku
+from kinerja.simpan.realisasi import save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.seed import SeedError, init_database
 
 log = logging.getLogger("kinerja.cli")
 GALAT = ("terjadi kesalahan tak terduga; tidak ada yang tersimpan sebagian. "

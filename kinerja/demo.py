@@ -11,13 +11,13 @@ from pathlib import Path
 from sqlalchemy import Engine, make_url
 from sqlmodel import select
 
-from kinerja.db import create_db_engine, new_session, write_session
-from kinerja.models import Instansi
-from kinerja.penilaian import save_akip, save_survei_ikm
-from kinerja.queries import DataTahun, get_instansi, list_tahun, load_data_tahun
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
-from kinerja.seed import init_database
-from kinerja.wewenang import diisi_tangan
+from kinerja.simpan.db import create_db_engine, new_session, write_session
+from kinerja.simpan.models import Instansi
+from kinerja.simpan.penilaian import save_akip, save_survei_ikm
+from kinerja.simpan.queries import DataTahun, get_instansi, list_tahun, load_data_tahun
+from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.seed import init_database
+from kinerja.simpan.wewenang import diisi_tangan
 
 # Units that are late: their last months stay empty, so the completeness grid has something to show.
 TERLAMBAT = {"TRANTIB": 11, "PELAYANAN": 12}

@@ -9,15 +9,15 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from kinerja.bukti import JENIS, baca_bukti, simpan_bukti
+from kinerja.aturan.format import format_angka, nama_bulan
+from kinerja.baca.pemeriksaan import KeadaanBulan, Kelengkapan, format_waktu, nama_unduhan
 from kinerja.config import get_settings
 from kinerja.errors import ValidationError
-from kinerja.format import format_angka, nama_bulan
-from kinerja.models import Bukti, Instansi, Pengguna, Unit
-from kinerja.pemeriksaan import KeadaanBulan, Kelengkapan, format_waktu, nama_unduhan
-from kinerja.realisasi import SudahBerubah
-from kinerja.tanggapan import Pesan, tambah_tanggapan
-from kinerja.verifikasi import DIAJUKAN, DIKEMBALIKAN, DISAHKAN, DIVERIFIKASI, ubah_status
+from kinerja.simpan.bukti import JENIS, baca_bukti, simpan_bukti
+from kinerja.simpan.models import Bukti, Instansi, Pengguna, Unit
+from kinerja.simpan.realisasi import SudahBerubah
+from kinerja.simpan.tanggapan import Pesan, tambah_tanggapan
+from kinerja.simpan.verifikasi import DIAJUKAN, DIKEMBALIKAN, DISAHKAN, DIVERIFIKASI, ubah_status
 from pages._tampil import kunci_grid, masalah, teks_polos
 from pages._ui import engine
 

@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from kinerja.aturan.format import ROMAWI, format_angka, format_persen, format_rupiah
 from kinerja.errors import PerluKonfirmasi, ValidationError
-from kinerja.format import ROMAWI, format_angka, format_persen, format_rupiah
 
 # One colour per kategori, on every page and chart.
 WARNA_KATEGORI = {

@@ -14,15 +14,15 @@ from sqlalchemy import Engine
 from streamlit.errors import FragmentHandledException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from kinerja.auth import create_session, revoke_session, user_from_session
+from kinerja.aturan.format import nama_bulan, nama_triwulan
+from kinerja.baca.entri import default_bulan, list_unit_isian
 from kinerja.config import get_settings
-from kinerja.db import get_engine, new_session
-from kinerja.entri import default_bulan, list_unit_isian
-from kinerja.format import nama_bulan, nama_triwulan
-from kinerja.models import Instansi, Pengguna, Unit, Versi
-from kinerja.queries import is_demo, list_tahun, list_versi
-from kinerja.seed import init_database
-from kinerja.wewenang import boleh_buka
+from kinerja.simpan.auth import create_session, revoke_session, user_from_session
+from kinerja.simpan.db import get_engine, new_session
+from kinerja.simpan.models import Instansi, Pengguna, Unit, Versi
+from kinerja.simpan.queries import is_demo, list_tahun, list_versi
+from kinerja.simpan.seed import init_database
+from kinerja.simpan.wewenang import boleh_buka
 
 COOKIE = "kinerja_sesi"
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from kinerja.auth import ATURAN_USERNAME, MIN_PASSWORD, count_users, create_first_admin
-from kinerja.db import new_session
 from kinerja.errors import ValidationError
-from kinerja.queries import list_instansi
+from kinerja.simpan.auth import ATURAN_USERNAME, MIN_PASSWORD, count_users, create_first_admin
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import list_instansi
 from pages._ui import engine, sign_in
 
 if count_users(engine()) > 0:

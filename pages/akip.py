@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from kinerja.akip import KOMPONEN, baca_komponen, check_komponen, compute_akip
+from kinerja.aturan.akip import KOMPONEN, baca_komponen, check_komponen, compute_akip
+from kinerja.aturan.format import format_angka, nama_bulan
 from kinerja.errors import ValidationError
-from kinerja.format import format_angka, nama_bulan
-from kinerja.penilaian import save_akip
+from kinerja.simpan.penilaian import save_akip
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require
 

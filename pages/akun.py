@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from kinerja.auth import ATURAN_SANDI, MIN_PASSWORD, PERAN_LABEL, ganti_sandi_sendiri
 from kinerja.errors import ValidationError
+from kinerja.simpan.auth import ATURAN_SANDI, MIN_PASSWORD, PERAN_LABEL, ganti_sandi_sendiri
 from pages._tampil import masalah, teks_polos
 from pages._ui import alamat_klien, engine, require
 

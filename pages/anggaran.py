@@ -3,11 +3,9 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from kinerja.capaian import bulan_akhir
-from kinerja.db import new_session
-from kinerja.format import format_persen, format_rupiah
-from kinerja.queries import load_data_tahun
-from kinerja.ringkasan import (
+from kinerja.aturan.capaian import bulan_akhir
+from kinerja.aturan.format import format_persen, format_rupiah
+from kinerja.baca.ringkasan import (
     anggaran_per_unit,
     anggaran_table,
     append_jumlah,
@@ -15,6 +13,8 @@ from kinerja.ringkasan import (
     latest_triwulan,
     penyerapan_total,
 )
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import load_data_tahun
 from pages._tampil import style_figure, tabel, tw_label
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 

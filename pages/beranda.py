@@ -4,12 +4,10 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from kinerja.capaian import bulan_akhir
-from kinerja.db import new_session
-from kinerja.format import format_angka, format_persen, format_rupiah, format_rupiah_singkat, nama_triwulan
-from kinerja.laporan import compute_capaian_tahun
-from kinerja.queries import load_data_tahun
-from kinerja.ringkasan import (
+from kinerja.aturan.capaian import bulan_akhir
+from kinerja.aturan.format import format_angka, format_persen, format_rupiah, format_rupiah_singkat, nama_triwulan
+from kinerja.baca.laporan import compute_capaian_tahun
+from kinerja.baca.ringkasan import (
     capaian_per_triwulan,
     capaian_per_unit,
     indikator_table,
@@ -19,6 +17,8 @@ from kinerja.ringkasan import (
     penyerapan_total,
     skor_khusus,
 )
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import load_data_tahun
 from pages._tampil import KOLOM_CAPAIAN, WARNA_KATEGORI, style_figure, tabel, tw_label, warna_persen
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from kinerja.db import new_session
-from kinerja.laporan import compute_capaian_tahun
-from kinerja.queries import load_data_tahun
-from kinerja.ringkasan import indikator_table, latest_triwulan
+from kinerja.baca.laporan import compute_capaian_tahun
+from kinerja.baca.ringkasan import indikator_table, latest_triwulan
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import load_data_tahun
 from pages._tampil import KOLOM_CAPAIAN, tabel, tw_label
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 

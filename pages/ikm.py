@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from kinerja.db import new_session
+from kinerja.aturan.format import format_angka, nama_bulan
+from kinerja.aturan.ikm import UNSUR, compute_ikm, compute_ikm_from_counts, sampel_minimum
+from kinerja.dokumen.impor import parse_ikm
+from kinerja.dokumen.unggah import IKM_XLSX, MB
 from kinerja.errors import ValidationError
-from kinerja.format import format_angka, nama_bulan
-from kinerja.ikm import UNSUR, compute_ikm, compute_ikm_from_counts, sampel_minimum
-from kinerja.impor import parse_ikm
-from kinerja.penilaian import list_survei, save_survei_ikm
-from kinerja.unggah import IKM_XLSX, MB
+from kinerja.simpan.db import new_session
+from kinerja.simpan.penilaian import list_survei, save_survei_ikm
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require
 from pages._unggah import baca_unggahan

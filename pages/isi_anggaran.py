@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from kinerja.bukti import list_bukti
-from kinerja.db import new_session
-from kinerja.entri import entries_anggaran_from_grid, grid_anggaran
-from kinerja.format import format_rupiah, nama_bulan
-from kinerja.pemeriksaan import bukti_per_indikator, keadaan_bulan, kelengkapan_bulan
-from kinerja.realisasi import periksa_realisasi_anggaran, save_realisasi_anggaran
+from kinerja.aturan.format import format_rupiah, nama_bulan
+from kinerja.baca.entri import entries_anggaran_from_grid, grid_anggaran
+from kinerja.baca.pemeriksaan import bukti_per_indikator, keadaan_bulan, kelengkapan_bulan
+from kinerja.simpan.bukti import list_bukti
+from kinerja.simpan.db import new_session
+from kinerja.simpan.realisasi import periksa_realisasi_anggaran, save_realisasi_anggaran
 from pages._periksa import (
     UMUM,
     bagian_bukti,

@@ -3,16 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from kinerja.bukti import list_bukti
-from kinerja.db import new_session
-from kinerja.entri import entries_from_grid, grid_realisasi
+from kinerja.aturan.format import nama_bulan
+from kinerja.baca.entri import entries_from_grid, grid_realisasi
+from kinerja.baca.pemeriksaan import bukti_per_indikator, keadaan_bulan, kelengkapan_bulan
+from kinerja.dokumen.templat_baca import parse_template, preview_changes
+from kinerja.dokumen.templat_buat import MIME, build_template
 from kinerja.errors import ValidationError
-from kinerja.format import nama_bulan
-from kinerja.pemeriksaan import bukti_per_indikator, keadaan_bulan, kelengkapan_bulan
-from kinerja.realisasi import periksa_realisasi, save_realisasi
-from kinerja.tanggapan import list_tanggapan
-from kinerja.templat_baca import parse_template, preview_changes
-from kinerja.templat_buat import MIME, build_template
+from kinerja.simpan.bukti import list_bukti
+from kinerja.simpan.db import new_session
+from kinerja.simpan.realisasi import periksa_realisasi, save_realisasi
+from kinerja.simpan.tanggapan import list_tanggapan
 from pages._periksa import (
     UMUM,
     bagian_bukti,

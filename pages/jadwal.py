@@ -5,13 +5,13 @@ from datetime import date
 
 import streamlit as st
 
-from kinerja.db import new_session
-from kinerja.entri import list_unit_isian
+from kinerja.aturan.format import nama_bulan
+from kinerja.baca.entri import list_unit_isian
+from kinerja.baca.pemeriksaan import format_waktu, keadaan_bulan
 from kinerja.errors import ValidationError
-from kinerja.format import nama_bulan
-from kinerja.jadwal import list_batas, list_dibuka, rekap_keterlambatan, simpan_batas_bulan, simpan_hari_batas
-from kinerja.pemeriksaan import format_waktu, keadaan_bulan
-from kinerja.verifikasi import TERKUNCI, buka_isian, ubah_status
+from kinerja.simpan.db import new_session
+from kinerja.simpan.jadwal import list_batas, list_dibuka, rekap_keterlambatan, simpan_batas_bulan, simpan_hari_batas
+from kinerja.simpan.verifikasi import TERKUNCI, buka_isian, ubah_status
 from pages._periksa import banner_status, pesan_langkah
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kinerja.db import new_session
-from kinerja.ekspor import (
+from kinerja.baca.ringkasan import latest_triwulan
+from kinerja.dokumen.ekspor import (
     KOLOM_ANGGARAN,
     KOLOM_EFISIENSI,
     anggaran_dengan_jumlah,
@@ -16,9 +16,9 @@ from kinerja.ekspor import (
     kolom_pengukuran,
     tabel_teks,
 )
-from kinerja.lkjip import build_lkjip
-from kinerja.queries import load_data_tahun
-from kinerja.ringkasan import latest_triwulan
+from kinerja.dokumen.lkjip import build_lkjip
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import load_data_tahun
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
 user = require()

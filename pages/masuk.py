@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kinerja.auth import masuk
+from kinerja.simpan.auth import masuk
 from pages._ui import alamat_klien, engine, sign_in
 
 st.title("Masuk ke Kinerja")

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from kinerja.db import new_session
-from kinerja.entri import parse_rupiah_grid
-from kinerja.format import format_rupiah
-from kinerja.queries import list_anggaran
-from kinerja.revisi import save_pagu
+from kinerja.aturan.format import format_rupiah
+from kinerja.baca.entri import parse_rupiah_grid
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import list_anggaran
+from kinerja.simpan.revisi import save_pagu
 from pages._tampil import kunci_grid, simpan_grid
 from pages._ui import engine, instansi, pilih_versi, require
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from kinerja.auth import (
+from kinerja.errors import ValidationError
+from kinerja.simpan.auth import (
     ATURAN_USERNAME,
     MIN_PASSWORD,
     PERAN,
@@ -13,9 +14,8 @@ from kinerja.auth import (
     reset_password,
     update_user,
 )
-from kinerja.db import new_session
-from kinerja.errors import ValidationError
-from kinerja.queries import list_units
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import list_units
 from pages._tampil import masalah
 from pages._ui import engine, instansi, require
 

@@ -4,14 +4,14 @@ from datetime import date
 
 import streamlit as st
 
-from kinerja.db import new_session
-from kinerja.dokumen_pk import build_pk_docx, load_isi_pk
+from kinerja.aturan.format import nama_bulan
+from kinerja.dokumen.dokumen_pk import build_pk_docx, load_isi_pk
+from kinerja.dokumen.pk_xlsx import export_pk_xlsx, import_pk_xlsx
+from kinerja.dokumen.unggah import MB, PK_XLSX
 from kinerja.errors import ValidationError
-from kinerja.format import nama_bulan
-from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
-from kinerja.queries import NotFound, list_tahun, list_units, list_versi
-from kinerja.revisi import copy_tahun, create_perubahan, publish_versi
-from kinerja.unggah import MB, PK_XLSX
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import NotFound, list_tahun, list_units, list_versi
+from kinerja.simpan.revisi import copy_tahun, create_perubahan, publish_versi
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_tahun, require
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kinerja.db import new_session
-from kinerja.jejak import TABEL_LABEL, export_jejak_csv, list_jejak_tahun, list_riwayat
-from kinerja.queries import list_tahun, list_units
+from kinerja.simpan.db import new_session
+from kinerja.simpan.jejak import TABEL_LABEL, export_jejak_csv, list_jejak_tahun, list_riwayat
+from kinerja.simpan.queries import list_tahun, list_units
 from pages._ui import engine, instansi, require
 
 user = require()

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import streamlit as st
 
-from kinerja.angka import AngkaError, parse_angka
-from kinerja.db import new_session
+from kinerja.aturan.angka import AngkaError, parse_angka
+from kinerja.aturan.format import format_sel
 from kinerja.errors import ValidationError
-from kinerja.format import format_sel
-from kinerja.queries import list_baris
-from kinerja.revisi import changes_from_target_grid, save_targets, simpan_batas_cek, target_grid
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import list_baris
+from kinerja.simpan.revisi import changes_from_target_grid, save_targets, simpan_batas_cek, target_grid
 from pages._tampil import kunci_grid, masalah, simpan_grid
 from pages._ui import engine, instansi, pilih_versi, require
 

@@ -3,10 +3,10 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from kinerja.db import new_session
-from kinerja.laporan import compute_capaian_tahun
-from kinerja.queries import list_penjelasan, load_data_tahun
-from kinerja.ringkasan import indikator_table, latest_triwulan, tren_indikator
+from kinerja.baca.laporan import compute_capaian_tahun
+from kinerja.baca.ringkasan import indikator_table, latest_triwulan, tren_indikator
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import list_penjelasan, load_data_tahun
 from pages._tampil import KOLOM_CAPAIAN, style_figure, tabel, teks_polos
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 

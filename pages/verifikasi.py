@@ -3,11 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from kinerja.bukti import list_bukti
-from kinerja.db import new_session
-from kinerja.errors import ValidationError
-from kinerja.format import nama_bulan
-from kinerja.pemeriksaan import (
+from kinerja.aturan.format import nama_bulan
+from kinerja.baca.pemeriksaan import (
     bukti_per_indikator,
     daftar_menunggu,
     keadaan_bulan,
@@ -15,9 +12,12 @@ from kinerja.pemeriksaan import (
     lembar_anggaran,
     lembar_indikator,
 )
-from kinerja.queries import load_data_tahun
-from kinerja.tanggapan import list_tanggapan
-from kinerja.verifikasi import LABEL, kotak_masuk, ubah_status
+from kinerja.errors import ValidationError
+from kinerja.simpan.bukti import list_bukti
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import load_data_tahun
+from kinerja.simpan.tanggapan import list_tanggapan
+from kinerja.simpan.verifikasi import LABEL, kotak_masuk, ubah_status
 from pages._periksa import UMUM, banner_status, daftar_bukti, panel_indikator, pesan_langkah
 from pages._tampil import masalah, tabel, teks_polos
 from pages._ui import engine, instansi, require

@@ -4,7 +4,7 @@ tests/conftest.py makes the fixtures here available to every test module; a page
 the two that set up AppTest with `pytestmark = pytest.mark.usefixtures("navigation_only", "quick")` and
 imports the helpers it uses (`from tests._app import open_app, titles, ...`).
 Every test gets its own SQLite file (KINERJA_DATABASE_URL points at tmp_path), users are made with
-kinerja.auth, and the test acts only through keyed widgets and reads what the screen shows.
+kinerja.simpan.auth, and the test acts only through keyed widgets and reads what the screen shows.
 """
 
 import functools
@@ -19,13 +19,13 @@ from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from kinerja import auth
-from kinerja.auth import create_user
-from kinerja.db import get_engine, new_session
 from kinerja.demo import create_demo
-from kinerja.models import Pengguna, Unit
-from kinerja.queries import get_instansi, list_units, load_realisasi, load_realisasi_anggaran
-from kinerja.seed import init_database
+from kinerja.simpan import auth
+from kinerja.simpan.auth import create_user
+from kinerja.simpan.db import get_engine, new_session
+from kinerja.simpan.models import Pengguna, Unit
+from kinerja.simpan.queries import get_instansi, list_units, load_realisasi, load_realisasi_anggaran
+from kinerja.simpan.seed import init_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard.py"

@@ -26,20 +26,23 @@ from sqlalchemy import text as sql
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
-from kinerja.akip import KOMPONEN
-from kinerja.angka import AngkaError, parse_angka
-from kinerja.cli import app
-from kinerja.db import get_engine, new_session, write_session
-from kinerja.entri import (
+from kinerja.aturan.akip import KOMPONEN
+from kinerja.aturan.angka import AngkaError, parse_angka
+from kinerja.baca.entri import (
     entries_anggaran_from_grid,
     entries_from_grid,
     grid_anggaran,
     grid_realisasi,
     parse_rupiah_grid,
 )
+from kinerja.cli import app
+from kinerja.dokumen.impor import parse_anggaran_csv, parse_ikm_csv, parse_ikm_xlsx, parse_realisasi_csv
+from kinerja.dokumen.pk_xlsx import export_pk_xlsx, import_pk_xlsx
+from kinerja.dokumen.templat_baca import parse_template, preview_changes
+from kinerja.dokumen.templat_buat import FIRST_MONTH_COL, build_template
 from kinerja.errors import ValidationError
-from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_ikm_xlsx, parse_realisasi_csv
-from kinerja.models import (
+from kinerja.simpan.db import get_engine, new_session, write_session
+from kinerja.simpan.models import (
     Anggaran,
     Indikator,
     Instansi,
@@ -54,14 +57,11 @@ from kinerja.models import (
     Unit,
     Versi,
 )
-from kinerja.penilaian import save_akip, save_survei_ikm
-from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
-from kinerja.queries import list_anggaran, list_baris, versi_berlaku
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
-from kinerja.revisi import UbahTarget, changes_from_target_grid, save_pagu, save_targets, target_grid
-from kinerja.seed import SeedError, init_database
-from kinerja.templat_baca import parse_template, preview_changes
-from kinerja.templat_buat import FIRST_MONTH_COL, build_template
+from kinerja.simpan.penilaian import save_akip, save_survei_ikm
+from kinerja.simpan.queries import list_anggaran, list_baris, versi_berlaku
+from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.revisi import UbahTarget, changes_from_target_grid, save_pagu, save_targets, target_grid
+from kinerja.simpan.seed import SeedError, init_database
 from tests.conftest import SEED_2025, seeded_database
 
 Result = tuple[str, Any]

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
-import kinerja.models  # noqa: F401
-from kinerja.db import create_db_engine, migrate, new_session
-from kinerja.queries import get_instansi
-from kinerja.seed import init_database
+import kinerja.simpan.models  # noqa: F401
+from kinerja.simpan.db import create_db_engine, migrate, new_session
+from kinerja.simpan.queries import get_instansi
+from kinerja.simpan.seed import init_database
 from tests._app import akun, app_url, db, demo_db, demo_template, navigation_only, quick  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def throwaway_pg_database(prefix: str) -> Iterator[str]:
 def seeded_database(backend: str, folder: Path) -> Iterator[Engine]:
     """A database of its own (SQLite file or a throw-away PostgreSQL database) with the 2025 seed."""
     if backend == "sqlite":
-        engine = create_db_engine(f"sqlite:///{folder / 'kinerja.db'}")
+        engine = create_db_engine(f"sqlite:///{folder / 'kinerja.simpan.db'}")
         init_database(engine, DATA)
         yield engine
         engine.dispose()
@@ -85,7 +85,7 @@ def _truncate(engine: Engine) -> None:
 def engine(request: pytest.FixtureRequest, tmp_path: Path, pg_database: str | None) -> Iterator[Engine]:
     """An empty, migrated database: a SQLite file, or the run's PostgreSQL database emptied."""
     if request.param == "sqlite":
-        eng = create_db_engine(f"sqlite:///{tmp_path / 'kinerja.db'}")
+        eng = create_db_engine(f"sqlite:///{tmp_path / 'kinerja.simpan.db'}")
         migrate(eng)
         yield eng
         eng.dispose()

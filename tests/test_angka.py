@@ -1,6 +1,6 @@
 """One text, one reading: a number typed on any entry path is stored as the same number or refused for the same reason.
 
-The expectations are worked out from the rule in the docstring of kinerja/angka.py, not copied
+The expectations are worked out from the rule in the docstring of kinerja/aturan/angka.py, not copied
 from the code: a comma is the decimal mark; dots grouping digits in threes are thousands; one dot
 that cannot be a thousands separator is a decimal point; `1.234` is refused as ambiguous except
 for Rupiah, which are whole; no sign, no `e`, ASCII digits only; bounded digits per kind.
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinerja.angka import BILANGAN, NILAI, RUPIAH, AngkaError, Jenis, parse_angka
+from kinerja.aturan.angka import BILANGAN, NILAI, RUPIAH, AngkaError, Jenis, parse_angka
 from tests._jalur import (
     RASIO,
     Basis,

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from kinerja.batas import BatasWajar, batas_wajar, label_dicek, melebihi, perlu_dicek
+from kinerja.aturan.batas import BatasWajar, batas_wajar, label_dicek, melebihi, perlu_dicek
 from kinerja.errors import PerluKonfirmasi, ValidationError
-from kinerja.realisasi import EntriRealisasi, save_realisasi
+from kinerja.simpan.realisasi import EntriRealisasi, save_realisasi
 
 D = Decimal
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from kinerja.auth import count_users, create_user
-from kinerja.db import get_engine, new_session
-from kinerja.queries import get_instansi, list_units, load_realisasi_anggaran
+from kinerja.simpan.auth import count_users, create_user
+from kinerja.simpan.db import get_engine, new_session
+from kinerja.simpan.queries import get_instansi, list_units, load_realisasi_anggaran
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "tests" / "screenshots"
@@ -329,9 +329,9 @@ def test_a_month_is_returned_with_a_note_fixed_resubmitted_verified_and_approved
     app_url: str, app_db: str, page: Page
 ) -> None:
     """The operator submits February; the Sekretaris Camat returns it with a note; fixed, resubmitted, approved."""
-    from kinerja.auth import create_first_admin
-    from kinerja.queries import load_realisasi
-    from kinerja.verifikasi import status_of
+    from kinerja.simpan.auth import create_first_admin
+    from kinerja.simpan.queries import load_realisasi
+    from kinerja.simpan.verifikasi import status_of
 
     sandi = "Uji-Verifikasi-2025!"
     engine = get_engine(app_db)

@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
-from kinerja.bukti import baca_bukti, export_bukti_zip, list_bukti, simpan_bukti
-from kinerja.db import new_session, write_session
 from kinerja.errors import ValidationError
-from kinerja.models import Bukti, Pengguna, Unit
+from kinerja.simpan.bukti import baca_bukti, export_bukti_zip, list_bukti, simpan_bukti
+from kinerja.simpan.db import new_session, write_session
+from kinerja.simpan.models import Bukti, Pengguna, Unit
 
 TAHUN = 2025
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import select
 
-from kinerja.cadangan import CadanganError, backup, restore
-from kinerja.db import new_session
-from kinerja.models import Jejak, Realisasi
-from kinerja.realisasi import EntriRealisasi, save_realisasi
+from kinerja.simpan.cadangan import CadanganError, backup, restore
+from kinerja.simpan.db import new_session
+from kinerja.simpan.models import Jejak, Realisasi
+from kinerja.simpan.realisasi import EntriRealisasi, save_realisasi
 from tests._jalur import dump
 from tests.conftest import seeded_database
 

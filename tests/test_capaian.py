@@ -1,4 +1,4 @@
-"""The capaian engine (kinerja/capaian.py) against the rules of DOMAIN.md, on hand-built data.
+"""The capaian engine (kinerja/aturan/capaian.py) against the rules of DOMAIN.md, on hand-built data.
 
 Every expected value below is worked out by hand from DOMAIN.md ("Capaian", "Periods and
 roll-up", "Project rules for roll-ups"); the comment next to a case shows the sum.
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kinerja.capaian import (
+from kinerja.aturan.capaian import (
     KATEGORI_URUT,
     Bulanan,
     DataKinerja,

@@ -24,9 +24,9 @@ from typer.testing import CliRunner, Result
 
 from kinerja import cli as cli_module
 from kinerja.cli import GALAT, GALAT_DB, app
-from kinerja.db import new_session
-from kinerja.models import Jejak, Versi
-from kinerja.queries import get_instansi, load_realisasi
+from kinerja.simpan.db import new_session
+from kinerja.simpan.models import Jejak, Versi
+from kinerja.simpan.queries import get_instansi, load_realisasi
 
 ROOT = Path(__file__).resolve().parent.parent
 REALISASI = "kode,bulan,nilai,pembilang,penyebut,keterangan\n"

@@ -19,12 +19,12 @@ from sqlalchemy import Engine, create_engine
 from sqlmodel import select
 from typer.testing import CliRunner, Result
 
-from kinerja.bukti import simpan_bukti
-from kinerja.cadangan import backup
 from kinerja.cli import app
-from kinerja.db import create_db_engine, migrate, new_session, write_session
-from kinerja.models import Bukti, Unit
-from kinerja.realisasi import EntriRealisasi, write_realisasi
+from kinerja.simpan.bukti import simpan_bukti
+from kinerja.simpan.cadangan import backup
+from kinerja.simpan.db import create_db_engine, migrate, new_session, write_session
+from kinerja.simpan.models import Bukti, Unit
+from kinerja.simpan.realisasi import EntriRealisasi, write_realisasi
 from tests._jalur import INDONESIA, dump
 from tests.conftest import throwaway_pg_database
 

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from kinerja.db import create_db_engine, migrate, new_session, write_session
-from kinerja.models import Anggaran, Jejak, Realisasi, RealisasiAnggaran
-from kinerja.queries import list_anggaran, load_realisasi, versi_berlaku
-from kinerja.realisasi import (
+from kinerja.simpan.db import create_db_engine, migrate, new_session, write_session
+from kinerja.simpan.models import Anggaran, Jejak, Realisasi, RealisasiAnggaran
+from kinerja.simpan.queries import list_anggaran, load_realisasi, versi_berlaku
+from kinerja.simpan.realisasi import (
     EntriAnggaran,
     EntriRealisasi,
     ValidationError,
@@ -23,7 +23,7 @@ D = Decimal
 
 
 def test_sqlite_file_runs_with_wal_and_foreign_keys(tmp_path):
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'kinerja.db'}")
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'kinerja.simpan.db'}")
     migrate(engine)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from kinerja.entri import entries_anggaran_from_grid, entries_from_grid, parse_rupiah_grid
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi
-from kinerja.revisi import UbahTarget, changes_from_target_grid
+from kinerja.baca.entri import entries_anggaran_from_grid, entries_from_grid, parse_rupiah_grid
+from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi
+from kinerja.simpan.revisi import UbahTarget, changes_from_target_grid
 
 D = Decimal
 GRID = pd.DataFrame([

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from kinerja.format import format_angka, format_persen, format_rupiah
+from kinerja.aturan.format import format_angka, format_persen, format_rupiah
 
 
 @pytest.mark.parametrize(("value", "args", "shown"), [

@@ -8,12 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from kinerja.akip import check_komponen, compute_akip, predikat_akip
-from kinerja.db import new_session
+from kinerja.aturan.akip import check_komponen, compute_akip, predikat_akip
+from kinerja.aturan.ikm import compute_ikm, compute_ikm_from_counts, mutu_pelayanan, sampel_minimum
 from kinerja.errors import ValidationError
-from kinerja.ikm import compute_ikm, compute_ikm_from_counts, mutu_pelayanan, sampel_minimum
-from kinerja.models import Indikator, NilaiAKIP, Realisasi
-from kinerja.penilaian import save_akip
+from kinerja.simpan.db import new_session
+from kinerja.simpan.models import Indikator, NilaiAKIP, Realisasi
+from kinerja.simpan.penilaian import save_akip
 
 D = Decimal
 

@@ -21,12 +21,12 @@ from sqlmodel import select
 from typer.main import get_command
 from typer.testing import CliRunner, Result
 
+from kinerja.aturan.format import format_angka, format_persen, format_rupiah, nama_bulan, nama_triwulan
 from kinerja.cli import app
-from kinerja.db import create_db_engine, new_session
+from kinerja.dokumen.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv
 from kinerja.errors import ValidationError
-from kinerja.format import format_angka, format_persen, format_rupiah, nama_bulan, nama_triwulan
-from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv
-from kinerja.models import (
+from kinerja.simpan.db import create_db_engine, new_session
+from kinerja.simpan.models import (
     Indikator,
     JawabanIKM,
     Jejak,
@@ -34,9 +34,9 @@ from kinerja.models import (
     RealisasiAnggaran,
     SurveiIKM,
 )
-from kinerja.penilaian import save_survei_ikm
-from kinerja.queries import get_instansi
-from kinerja.realisasi import save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.penilaian import save_survei_ikm
+from kinerja.simpan.queries import get_instansi
+from kinerja.simpan.realisasi import save_realisasi, save_realisasi_anggaran
 from tests.conftest import seeded_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +73,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     with seeded_database("sqlite", folder):
         pass
-    return folder / "kinerja.db"
+    return folder / "kinerja.simpan.db"
 
 
 @dataclass
@@ -89,7 +89,7 @@ class CliDB:
 
 @contextmanager
 def copy_of(template: Path, folder: Path) -> Iterator[CliDB]:
-    path = folder / "kinerja.db"
+    path = folder / "kinerja.simpan.db"
     shutil.copy(template, path)
     engine = create_db_engine(f"sqlite:///{path}")
     yield CliDB(path, engine)

@@ -9,13 +9,13 @@ import yaml
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from kinerja.auth import create_user
 from kinerja.cli import app
-from kinerja.db import new_session
 from kinerja.errors import ValidationError
-from kinerja.queries import get_instansi, list_instansi, load_data_tahun
-from kinerja.realisasi import EntriRealisasi, save_realisasi
-from kinerja.seed import init_database
+from kinerja.simpan.auth import create_user
+from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import get_instansi, list_instansi, load_data_tahun
+from kinerja.simpan.realisasi import EntriRealisasi, save_realisasi
+from kinerja.simpan.seed import init_database
 from tests.conftest import SEED_2025
 
 

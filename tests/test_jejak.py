@@ -1,6 +1,6 @@
 """The audit trail: every kind of change leaves exactly one row with the right old and new values.
 
-One writer (kinerja.jejak.catat_jejak) writes JSON objects; one reader turns them back into values
+One writer (kinerja.simpan.jejak.catat_jejak) writes JSON objects; one reader turns them back into values
 and into the words of the Riwayat perubahan screen. Runs on SQLite and PostgreSQL.
 """
 
@@ -16,13 +16,20 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from kinerja.db import new_session
-from kinerja.jejak import baca_nilai, describe_kunci, export_jejak_csv, list_jejak_tahun, list_riwayat, ringkas_nilai
-from kinerja.models import Instansi, Jejak
-from kinerja.penilaian import save_akip, save_survei_ikm
-from kinerja.queries import versi_berlaku
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
-from kinerja.revisi import UbahTarget, copy_tahun, create_perubahan, publish_versi, save_pagu, save_targets
+from kinerja.simpan.db import new_session
+from kinerja.simpan.jejak import (
+    baca_nilai,
+    describe_kunci,
+    export_jejak_csv,
+    list_jejak_tahun,
+    list_riwayat,
+    ringkas_nilai,
+)
+from kinerja.simpan.models import Instansi, Jejak
+from kinerja.simpan.penilaian import save_akip, save_survei_ikm
+from kinerja.simpan.queries import versi_berlaku
+from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.revisi import UbahTarget, copy_tahun, create_perubahan, publish_versi, save_pagu, save_targets
 
 D = Decimal
 TAHUN = 2025

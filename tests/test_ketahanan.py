@@ -28,14 +28,20 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import select
 
-from kinerja.db import SQLITE_BUSY_TIMEOUT_S, create_db_engine, new_session, write_session
-from kinerja.jejak import baca_nilai
-from kinerja.models import Anggaran, Indikator, Jejak, Pagu, Realisasi, RealisasiAnggaran, Target
-from kinerja.penilaian import MAKS_RESPONDEN
-from kinerja.queries import versi_berlaku
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran, write_realisasi
-from kinerja.revisi import UbahTarget, save_targets
-from kinerja.seed import init_database
+from kinerja.simpan.db import SQLITE_BUSY_TIMEOUT_S, create_db_engine, new_session, write_session
+from kinerja.simpan.jejak import baca_nilai
+from kinerja.simpan.models import Anggaran, Indikator, Jejak, Pagu, Realisasi, RealisasiAnggaran, Target
+from kinerja.simpan.penilaian import MAKS_RESPONDEN
+from kinerja.simpan.queries import versi_berlaku
+from kinerja.simpan.realisasi import (
+    EntriAnggaran,
+    EntriRealisasi,
+    save_realisasi,
+    save_realisasi_anggaran,
+    write_realisasi,
+)
+from kinerja.simpan.revisi import UbahTarget, save_targets
+from kinerja.simpan.seed import init_database
 from tests._jalur import dump
 from tests.conftest import BACKENDS, DATA, PG_URL, ROOT, throwaway_pg_database
 

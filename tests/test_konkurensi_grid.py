@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from kinerja.db import new_session, write_session
-from kinerja.entri import entries_anggaran_from_grid, entries_from_grid, grid_anggaran, grid_realisasi
+from kinerja.baca.entri import entries_anggaran_from_grid, entries_from_grid, grid_anggaran, grid_realisasi
 from kinerja.errors import ValidationError
-from kinerja.jejak import baca_nilai
-from kinerja.models import Anggaran, Indikator, Instansi, Jejak, Pengguna, Realisasi, RealisasiAnggaran, Unit
-from kinerja.realisasi import (
+from kinerja.simpan.db import new_session, write_session
+from kinerja.simpan.jejak import baca_nilai
+from kinerja.simpan.models import Anggaran, Indikator, Instansi, Jejak, Pengguna, Realisasi, RealisasiAnggaran, Unit
+from kinerja.simpan.realisasi import (
     EntriRealisasi,
     SudahBerubah,
     save_realisasi,

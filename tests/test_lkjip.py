@@ -11,19 +11,19 @@ from docx import Document
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from kinerja.capaian import compute_periode
-from kinerja.db import new_session
-from kinerja.dokumen_pk import build_pk_docx, load_isi_pk
-from kinerja.ekspor import export_lkjip_csv, export_lkjip_docx, export_lkjip_xlsx
+from kinerja.aturan.capaian import compute_periode
+from kinerja.aturan.format import format_angka
+from kinerja.baca.laporan import compute_capaian_tahun
+from kinerja.dokumen.dokumen_pk import build_pk_docx, load_isi_pk
+from kinerja.dokumen.ekspor import export_lkjip_csv, export_lkjip_docx, export_lkjip_xlsx
+from kinerja.dokumen.lkjip import build_lkjip
 from kinerja.errors import ValidationError
-from kinerja.format import format_angka
-from kinerja.laporan import compute_capaian_tahun
-from kinerja.lkjip import build_lkjip
-from kinerja.models import Indikator, Realisasi, RealisasiAnggaran
-from kinerja.penilaian import save_akip
-from kinerja.queries import get_instansi, list_tahun, load_data_tahun, versi_berlaku
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
-from kinerja.revisi import UbahTarget, copy_tahun, create_perubahan, publish_versi, save_targets
+from kinerja.simpan.db import new_session
+from kinerja.simpan.models import Indikator, Realisasi, RealisasiAnggaran
+from kinerja.simpan.penilaian import save_akip
+from kinerja.simpan.queries import get_instansi, list_tahun, load_data_tahun, versi_berlaku
+from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.revisi import UbahTarget, copy_tahun, create_perubahan, publish_versi, save_targets
 
 TODAY = date(2026, 3, 20)
 D = Decimal

@@ -34,14 +34,22 @@ from streamlit.runtime.context import ContextProxy
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from kinerja import auth, sandi
-from kinerja.auth import authenticate, create_session, create_user, reset_password, update_user, user_from_session
-from kinerja.db import get_engine, new_session
+from kinerja.aturan import sandi
 from kinerja.errors import ValidationError
-from kinerja.jejak import baca_nilai
-from kinerja.models import Jejak, Pengguna, PercobaanMasuk, Sesi, now_utc
-from kinerja.queries import get_instansi, list_units
-from kinerja.seed import init_database
+from kinerja.simpan import auth
+from kinerja.simpan.auth import (
+    authenticate,
+    create_session,
+    create_user,
+    reset_password,
+    update_user,
+    user_from_session,
+)
+from kinerja.simpan.db import get_engine, new_session
+from kinerja.simpan.jejak import baca_nilai
+from kinerja.simpan.models import Jejak, Pengguna, PercobaanMasuk, Sesi, now_utc
+from kinerja.simpan.queries import get_instansi, list_units
+from kinerja.simpan.seed import init_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard.py"

@@ -1,6 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL.
 
-A column added to kinerja/models.py without a migration (or a migration without the model) would
+A column added to kinerja/simpan/models.py without a migration (or a migration without the model) would
 work in the tests, which migrate a fresh database, and fail on the office's existing database.
 """
 
@@ -15,13 +15,13 @@ from conftest import BACKENDS, throwaway_pg_database
 from sqlalchemy import Column, Engine, MetaData, Text
 from sqlmodel import SQLModel
 
-import kinerja.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from kinerja.db import MIGRATIONS, create_db_engine, migrate
+import kinerja.simpan.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from kinerja.simpan.db import MIGRATIONS, create_db_engine, migrate
 
 
 @pytest.fixture(params=BACKENDS)
 def migrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """An empty database of its own brought to the newest revision by `kinerja.db.migrate`."""
+    """An empty database of its own brought to the newest revision by `kinerja.simpan.db.migrate`."""
     if request.param == "sqlite":
         engine = create_db_engine(f"sqlite:///{tmp_path / 'migrasi.db'}")
         migrate(engine)

@@ -1,6 +1,6 @@
 """Text typed by users never becomes a spreadsheet formula: `netral` (CSV) and `buka_workbook` (XLSX).
 
-Every writer of kinerja/ekspor.py is fed a report whose user-typed texts (office, unit, sasaran,
+Every writer of kinerja/dokumen/ekspor.py is fed a report whose user-typed texts (office, unit, sasaran,
 indicator and budget names) are formulas, and the files it writes are read back as a
 spreadsheet would read them.
 """
@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from docx import Document
 
-from kinerja.ekspor import buka_workbook, export_lkjip_csv, export_lkjip_docx, export_lkjip_xlsx, netral
-from kinerja.lkjip import BarisAnggaran, BarisEfisiensi, BarisPengukuran, LaporanLKjIP, TabelUnit
-from kinerja.models import Instansi
+from kinerja.dokumen.ekspor import buka_workbook, export_lkjip_csv, export_lkjip_docx, export_lkjip_xlsx, netral
+from kinerja.dokumen.lkjip import BarisAnggaran, BarisEfisiensi, BarisPengukuran, LaporanLKjIP, TabelUnit
+from kinerja.simpan.models import Instansi
 
 D = Decimal
 RUMUS = '=HYPERLINK("http://x")'
@@ -110,8 +110,8 @@ def test_the_cli_csv_outputs_never_carry_a_formula(seeded, tmp_path, monkeypatch
     from typer.testing import CliRunner
 
     from kinerja.cli import app
-    from kinerja.db import write_session
-    from kinerja.models import Anggaran, Indikator
+    from kinerja.simpan.db import write_session
+    from kinerja.simpan.models import Anggaran, Indikator
 
     with write_session(seeded) as session:
         ind = session.exec(select(Indikator).where(Indikator.kode == "IK-6.1.1")).one()

@@ -18,8 +18,8 @@ import pytest
 from docx import Document
 from sqlalchemy import Engine
 
-from kinerja.akip import compute_akip
-from kinerja.capaian import (
+from kinerja.aturan.akip import compute_akip
+from kinerja.aturan.capaian import (
     Bulanan,
     DataKinerja,
     IndikatorDef,
@@ -28,17 +28,10 @@ from kinerja.capaian import (
     compute_periode,
     mean_capaian,
 )
-from kinerja.db import get_engine, new_session
-from kinerja.ekspor import export_lkjip_csv, export_lkjip_docx, export_lkjip_xlsx
-from kinerja.format import format_angka
-from kinerja.ikm import compute_ikm_from_counts, sampel_minimum
-from kinerja.laporan import Capaian, compute_capaian_tahun
-from kinerja.lkjip import build_lkjip, nilai_efisiensi
-from kinerja.penilaian import save_akip, save_survei_ikm
-from kinerja.queries import DataTahun, NotFound, get_instansi, load_data_tahun
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
-from kinerja.revisi import copy_tahun, publish_versi
-from kinerja.ringkasan import (
+from kinerja.aturan.format import format_angka
+from kinerja.aturan.ikm import compute_ikm_from_counts, sampel_minimum
+from kinerja.baca.laporan import Capaian, compute_capaian_tahun
+from kinerja.baca.ringkasan import (
     anggaran_per_unit,
     anggaran_table,
     append_jumlah,
@@ -53,7 +46,14 @@ from kinerja.ringkasan import (
     skor_khusus,
     tren_indikator,
 )
-from kinerja.seed import init_database
+from kinerja.dokumen.ekspor import export_lkjip_csv, export_lkjip_docx, export_lkjip_xlsx
+from kinerja.dokumen.lkjip import build_lkjip, nilai_efisiensi
+from kinerja.simpan.db import get_engine, new_session
+from kinerja.simpan.penilaian import save_akip, save_survei_ikm
+from kinerja.simpan.queries import DataTahun, NotFound, get_instansi, load_data_tahun
+from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.revisi import copy_tahun, publish_versi
+from kinerja.simpan.seed import init_database
 from tests._app import add_users, open_app
 
 D = Decimal

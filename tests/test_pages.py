@@ -1,7 +1,7 @@
 """Page tests: the app as a user meets it, through dashboard.py under Streamlit's AppTest.
 
 Every test gets its own SQLite file (KINERJA_DATABASE_URL points at tmp_path), users are made
-with kinerja.auth, and the test acts only through keyed widgets and reads what the screen shows.
+with kinerja.simpan.auth, and the test acts only through keyed widgets and reads what the screen shows.
 """
 
 from decimal import Decimal
@@ -11,17 +11,17 @@ from sqlalchemy import Engine
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from kinerja.auth import authenticate, create_user, update_user
-from kinerja.db import get_engine, new_session
-from kinerja.models import Indikator, NilaiAKIP, Pengguna, SurveiIKM, Target, Unit
-from kinerja.queries import (
+from kinerja.simpan.auth import authenticate, create_user, update_user
+from kinerja.simpan.db import get_engine, new_session
+from kinerja.simpan.models import Indikator, NilaiAKIP, Pengguna, SurveiIKM, Target, Unit
+from kinerja.simpan.queries import (
     get_instansi,
     list_anggaran,
     versi_berlaku,
 )
-from kinerja.realisasi import EntriRealisasi, save_realisasi
-from kinerja.revisi import save_pagu
-from kinerja.verifikasi import ubah_status
+from kinerja.simpan.realisasi import EntriRealisasi, save_realisasi
+from kinerja.simpan.revisi import save_pagu
+from kinerja.simpan.verifikasi import ubah_status
 from tests._app import (
     PAGE_FILES,
     PASSWORD,

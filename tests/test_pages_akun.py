@@ -2,7 +2,7 @@
 on screen, the Pengguna form, and text users typed shown as typed.
 
 Like tests/test_pages.py (whose fixtures and helpers are copied here): every test gets its own SQLite
-file, users are made with kinerja.auth, and the test acts through keyed widgets and reads the screen.
+file, users are made with kinerja.simpan.auth, and the test acts through keyed widgets and reads the screen.
 """
 
 from datetime import timedelta
@@ -15,12 +15,12 @@ from sqlmodel import select
 from streamlit.runtime.context import ContextProxy
 from streamlit.testing.v1 import AppTest
 
-from kinerja import auth, wewenang
-from kinerja.auth import ATURAN_USERNAME, create_session, reset_password, revoke_session
-from kinerja.db import get_engine, new_session
-from kinerja.models import Jejak, Pengguna, Sesi, Unit, now_utc
-from kinerja.queries import get_instansi
-from kinerja.realisasi import EntriRealisasi, save_realisasi
+from kinerja.simpan import auth, wewenang
+from kinerja.simpan.auth import ATURAN_USERNAME, create_session, reset_password, revoke_session
+from kinerja.simpan.db import get_engine, new_session
+from kinerja.simpan.models import Jejak, Pengguna, Sesi, Unit, now_utc
+from kinerja.simpan.queries import get_instansi
+from kinerja.simpan.realisasi import EntriRealisasi, save_realisasi
 from pages._tampil import teks_polos
 from pages._ui import COOKIE, PESAN_GALAT
 from tests._app import PASSWORD, Akun, errors, offered_pages, open_app, titles, units

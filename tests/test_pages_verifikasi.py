@@ -13,17 +13,17 @@ from sqlalchemy import Engine
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from kinerja.auth import create_first_admin, create_user
-from kinerja.bukti import list_bukti
-from kinerja.db import get_engine, new_session, write_session
+from kinerja.baca.pemeriksaan import lembar_indikator
 from kinerja.errors import ValidationError
-from kinerja.jadwal import rekap_keterlambatan, simpan_batas_bulan, simpan_hari_batas
-from kinerja.jejak import baca_nilai
-from kinerja.models import Instansi, Jejak, Pengguna
-from kinerja.pemeriksaan import lembar_indikator
-from kinerja.queries import get_instansi, list_units, load_data_tahun, load_realisasi, load_realisasi_anggaran
-from kinerja.realisasi import EntriRealisasi, save_realisasi
-from kinerja.verifikasi import status_of, ubah_status
+from kinerja.simpan.auth import create_first_admin, create_user
+from kinerja.simpan.bukti import list_bukti
+from kinerja.simpan.db import get_engine, new_session, write_session
+from kinerja.simpan.jadwal import rekap_keterlambatan, simpan_batas_bulan, simpan_hari_batas
+from kinerja.simpan.jejak import baca_nilai
+from kinerja.simpan.models import Instansi, Jejak, Pengguna
+from kinerja.simpan.queries import get_instansi, list_units, load_data_tahun, load_realisasi, load_realisasi_anggaran
+from kinerja.simpan.realisasi import EntriRealisasi, save_realisasi
+from kinerja.simpan.verifikasi import status_of, ubah_status
 from tests._app import PERENCANAAN, TAHUN, current_key, edit_grid, errors, open_app, shown
 
 PASSWORD = "Uji-Verifikasi-2025!"

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from kinerja.auth import create_user
-from kinerja.db import new_session
+from kinerja.dokumen.pk_xlsx import export_pk_xlsx, import_pk_xlsx
 from kinerja.errors import ValidationError
-from kinerja.models import Indikator, Instansi, Jejak, Pengguna, Unit, Versi
-from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
-from kinerja.queries import list_baris, list_versi, versi_berlaku
+from kinerja.simpan.auth import create_user
+from kinerja.simpan.db import new_session
+from kinerja.simpan.models import Indikator, Instansi, Jejak, Pengguna, Unit, Versi
+from kinerja.simpan.queries import list_baris, list_versi, versi_berlaku
 
 
 def _workbook(engine: Engine) -> openpyxl.Workbook:

@@ -31,16 +31,16 @@ from sqlalchemy import Engine
 from sqlalchemy import event as sa_event
 from sqlmodel import select
 
-from kinerja.angka import AngkaError, parse_angka
-from kinerja.db import create_db_engine, new_session
+from kinerja.aturan.angka import AngkaError, parse_angka
+from kinerja.aturan.ikm import compute_ikm
+from kinerja.dokumen.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv
 from kinerja.errors import ValidationError
-from kinerja.ikm import compute_ikm
-from kinerja.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv
-from kinerja.models import Anggaran, Indikator, JawabanIKM, Jejak, Pagu, Realisasi, RealisasiAnggaran
-from kinerja.penilaian import QUANTUM, save_survei_ikm
-from kinerja.queries import get_instansi, versi_berlaku
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
-from kinerja.seed import init_database
+from kinerja.simpan.db import create_db_engine, new_session
+from kinerja.simpan.models import Anggaran, Indikator, JawabanIKM, Jejak, Pagu, Realisasi, RealisasiAnggaran
+from kinerja.simpan.penilaian import QUANTUM, save_survei_ikm
+from kinerja.simpan.queries import get_instansi, versi_berlaku
+from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.seed import init_database
 from tests._jalur import dump
 from tests.conftest import DATA
 

@@ -19,10 +19,11 @@ from sqlalchemy import Engine, func
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
+from kinerja.aturan.pk_data import SeedError
+from kinerja.baca.laporan import compute_capaian_tahun
 from kinerja.cli import app
-from kinerja.db import new_session
-from kinerja.laporan import compute_capaian_tahun
-from kinerja.models import (
+from kinerja.simpan.db import new_session
+from kinerja.simpan.models import (
     Anggaran,
     BarisPK,
     Indikator,
@@ -35,10 +36,9 @@ from kinerja.models import (
     Unit,
     Versi,
 )
-from kinerja.pk_data import SeedError
-from kinerja.queries import get_instansi
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
-from kinerja.seed import init_database, read_seed
+from kinerja.simpan.queries import get_instansi
+from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.seed import init_database, read_seed
 from tests.conftest import seeded_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -280,7 +280,7 @@ def test_init_database_twice_changes_nothing_and_keeps_what_was_entered(seeded, 
 
 
 def test_kinerja_init_loads_once_and_is_safe_to_repeat(tmp_path):
-    env = {"KINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'kinerja.db'}", "KINERJA_DATA_DIR": str(DATA)}
+    env = {"KINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'kinerja.simpan.db'}", "KINERJA_DATA_DIR": str(DATA)}
     first = CliRunner().invoke(app, ["init"], env=env)
     assert first.exit_code == 0, first.output
     assert "Kecamatan Mangkutana 2025: dimuat (66 baris indikator, 55 baris anggaran)" in first.output
@@ -474,7 +474,7 @@ def test_kinerja_init_with_a_broken_seed_exits_non_zero_and_says_why(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(SEED, data / SEED.name)
     expected = break_agregasi(data / SEED.name)
-    env = {"KINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'kinerja.db'}", "KINERJA_DATA_DIR": str(data)}
+    env = {"KINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'kinerja.simpan.db'}", "KINERJA_DATA_DIR": str(data)}
     result = CliRunner().invoke(app, ["init"], env=env)
     assert result.exit_code == 2
     assert any(all(part in line for part in expected) for line in result.output.splitlines()), result.output

@@ -13,8 +13,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, update
 from sqlmodel import select
 
-from kinerja import auth
-from kinerja.auth import (
+from kinerja.errors import ValidationError
+from kinerja.simpan import auth
+from kinerja.simpan.auth import (
     authenticate,
     create_first_admin,
     create_session,
@@ -24,9 +25,8 @@ from kinerja.auth import (
     update_user,
     user_from_session,
 )
-from kinerja.db import new_session
-from kinerja.errors import ValidationError
-from kinerja.models import Pengguna, Sesi, Unit, now_utc
+from kinerja.simpan.db import new_session
+from kinerja.simpan.models import Pengguna, Sesi, Unit, now_utc
 
 
 @pytest.fixture(autouse=True)

@@ -13,16 +13,16 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 from typer.testing import CliRunner, Result
 
-from kinerja.auth import create_user
-from kinerja.capaian import Bulanan
+from kinerja.aturan.capaian import Bulanan
 from kinerja.cli import app
-from kinerja.db import new_session
+from kinerja.dokumen.templat_baca import parse_template, preview_changes
+from kinerja.dokumen.templat_buat import build_template
 from kinerja.errors import ValidationError
-from kinerja.models import Indikator, Instansi, Jejak
-from kinerja.queries import get_instansi, list_units, load_realisasi
-from kinerja.realisasi import EntriRealisasi, save_realisasi
-from kinerja.templat_baca import parse_template, preview_changes
-from kinerja.templat_buat import build_template
+from kinerja.simpan.auth import create_user
+from kinerja.simpan.db import new_session
+from kinerja.simpan.models import Indikator, Instansi, Jejak
+from kinerja.simpan.queries import get_instansi, list_units, load_realisasi
+from kinerja.simpan.realisasi import EntriRealisasi, save_realisasi
 
 TAHUN = 2025
 UNIT = "PERENCANAAN"

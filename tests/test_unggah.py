@@ -19,17 +19,17 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner, Result
 
-import kinerja.unggah
+import kinerja.dokumen.unggah
 from kinerja.cli import app
-from kinerja.db import new_session
+from kinerja.dokumen.impor import parse_ikm, parse_ikm_csv, parse_ikm_xlsx, parse_realisasi_csv
+from kinerja.dokumen.pk_xlsx import export_pk_xlsx, import_pk_xlsx
+from kinerja.dokumen.templat_baca import parse_template
+from kinerja.dokumen.templat_buat import EXTRA_ROWS, build_template
+from kinerja.dokumen.unggah import IKM_XLSX, MAKS_UNGGAH_MB, MB, PK_XLSX, TEMPLAT
 from kinerja.errors import ValidationError
-from kinerja.impor import parse_ikm, parse_ikm_csv, parse_ikm_xlsx, parse_realisasi_csv
-from kinerja.models import Instansi, JawabanIKM, Jejak, Realisasi, SurveiIKM, Versi
-from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
-from kinerja.queries import get_instansi, versi_berlaku
-from kinerja.templat_baca import parse_template
-from kinerja.templat_buat import EXTRA_ROWS, build_template
-from kinerja.unggah import IKM_XLSX, MAKS_UNGGAH_MB, MB, PK_XLSX, TEMPLAT
+from kinerja.simpan.db import new_session
+from kinerja.simpan.models import Instansi, JawabanIKM, Jejak, Realisasi, SurveiIKM, Versi
+from kinerja.simpan.queries import get_instansi, versi_berlaku
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = "PERENCANAAN"
@@ -100,7 +100,7 @@ def not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail the test if openpyxl is asked to open the workbook: the refusal must come first."""
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the workbook was parsed before it was refused")
-    monkeypatch.setattr(kinerja.unggah.openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(kinerja.dokumen.unggah.openpyxl, "load_workbook", refuse)
 
 
 def counts(engine: Engine) -> dict[str, int]:
@@ -183,7 +183,8 @@ def test_a_small_file_that_unpacks_to_too_much_is_refused_before_it_is_parsed(se
     assert len(data) < batas.maks_byte / 20  # small on disk
     before = counts(seeded)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(kinerja.unggah.openpyxl, "load_workbook", lambda *a, **k: pytest.fail("parsed before refused"))
+        mp.setattr(kinerja.dokumen.unggah.openpyxl, "load_workbook",
+                   lambda *a, **k: pytest.fail("parsed before refused"))
         (problem,) = refusal(lambda: read(data))
     assert problem.startswith("isian.xlsx: isi berkas Excel setelah dibuka ")
     assert f"bagian), melebihi batas {batas.maks_isi // MB} MB untuk berkas {batas.jenis}" in problem

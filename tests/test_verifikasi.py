@@ -10,14 +10,14 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from kinerja.db import new_session, write_session
+from kinerja.dokumen.impor import parse_realisasi_csv
 from kinerja.errors import ValidationError
-from kinerja.impor import parse_realisasi_csv
-from kinerja.jejak import baca_nilai
-from kinerja.models import BatasIsian, Instansi, Jejak, Pengguna, Unit
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
-from kinerja.tanggapan import list_tanggapan, tambah_tanggapan
-from kinerja.verifikasi import (
+from kinerja.simpan.db import new_session, write_session
+from kinerja.simpan.jejak import baca_nilai
+from kinerja.simpan.models import BatasIsian, Instansi, Jejak, Pengguna, Unit
+from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.tanggapan import list_tanggapan, tambah_tanggapan
+from kinerja.simpan.verifikasi import (
     DIAJUKAN,
     DIKEMBALIKAN,
     DISAHKAN,

@@ -21,19 +21,19 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel, select
 
-from kinerja import auth
-from kinerja.auth import create_user, reset_password, update_user
-from kinerja.db import create_db_engine, new_session
+from kinerja.dokumen.pk_xlsx import export_pk_xlsx, import_pk_xlsx
 from kinerja.errors import ValidationError
-from kinerja.jejak import baca_nilai
-from kinerja.models import Anggaran, Indikator, Jejak, Pengguna, Unit
-from kinerja.penilaian import save_akip, save_survei_ikm
-from kinerja.pk_xlsx import export_pk_xlsx, import_pk_xlsx
-from kinerja.queries import get_instansi, versi_berlaku
-from kinerja.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
-from kinerja.revisi import UbahTarget, copy_tahun, create_perubahan, publish_versi, save_pagu, save_targets
-from kinerja.seed import init_database
-from kinerja.wewenang import diisi_tangan
+from kinerja.simpan import auth
+from kinerja.simpan.auth import create_user, reset_password, update_user
+from kinerja.simpan.db import create_db_engine, new_session
+from kinerja.simpan.jejak import baca_nilai
+from kinerja.simpan.models import Anggaran, Indikator, Jejak, Pengguna, Unit
+from kinerja.simpan.penilaian import save_akip, save_survei_ikm
+from kinerja.simpan.queries import get_instansi, versi_berlaku
+from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.revisi import UbahTarget, copy_tahun, create_perubahan, publish_versi, save_pagu, save_targets
+from kinerja.simpan.seed import init_database
+from kinerja.simpan.wewenang import diisi_tangan
 from tests.conftest import BACKENDS, SEED_2025, throwaway_pg_database
 
 TAHUN = 2025
@@ -212,11 +212,11 @@ WRITES: dict[str, Act] = {
         k.engine, user_id=k.sasaran, peran="pimpinan", unit_id=None, aktif=True, nama="Nama Baru", pengguna=user),
     "reset_password": lambda k, user, unit: reset_password(
         k.engine, user_id=k.sasaran, password="sandi-baru-123", pengguna=user),
-    # Last: a workbook imports only into the importing admin's own office (kinerja.pk_xlsx).
+    # Last: a workbook imports only into the importing admin's own office (kinerja.dokumen.pk_xlsx).
     "import_pk_xlsx": lambda k, user, unit: import_pk_xlsx(k.engine, k.pk_xlsx, "pk2030.xlsx", pengguna=user),
 }
 
-# The rule as the office states it, written here independently of kinerja.wewenang.
+# The rule as the office states it, written here independently of kinerja.simpan.wewenang.
 MAY = {"save_realisasi": {"admin", "operator"}, "save_realisasi_anggaran": {"admin", "operator"}}
 PER_UNIT = {"save_realisasi", "save_realisasi_anggaran"}
 

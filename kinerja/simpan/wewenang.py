@@ -1,0 +1,86 @@
+"""Who may do what: one rule for every write and one table for every page.
+
+Every write function calls `pastikan_wewenang` inside its own transaction, with the user as
+stored now (role, active, office, unit), so a stale browser tab cannot act on a role or an
+account that has since been changed. The router and each page's guard read `HALAMAN`.
+`pengguna=None` means the system itself: the command line run by whoever operates the
+server, the demo, and the IKM/AKIP pages writing the score they computed.
+"""
+
+from collections.abc import Iterable
+
+from sqlmodel import Session
+
+from kinerja.errors import ValidationError
+from kinerja.simpan.models import Indikator, Pengguna
+
+ADMIN, PIMPINAN, OPERATOR = "admin", "pimpinan", "operator"
+PERAN = (ADMIN, PIMPINAN, OPERATOR)
+
+# aksi -> (roles allowed, what the refusal says the action is)
+AKSI: dict[str, tuple[frozenset[str], str]] = {
+    "isi_realisasi": (frozenset({ADMIN, OPERATOR}), "mengisi realisasi"),
+    "isi_anggaran": (frozenset({ADMIN, OPERATOR}), "mengisi realisasi anggaran"),
+    "kelola_pengguna": (frozenset({ADMIN}), "mengelola pengguna"),
+    "ubah_target": (frozenset({ADMIN}), "mengubah target dan rencana aksi"),
+    "ubah_pagu": (frozenset({ADMIN}), "mengubah pagu anggaran"),
+    "kelola_versi": (frozenset({ADMIN}), "mengubah versi dan tahun perjanjian kinerja"),
+    "simpan_penilaian": (frozenset({ADMIN}), "menyimpan IKM dan nilai AKIP"),
+    "atur_isian": (frozenset({ADMIN}), "mengatur batas waktu isian dan membuka kembali bulan yang terkunci"),
+    "lihat": (frozenset({ADMIN, PIMPINAN, OPERATOR}), "melihat data instansi ini"),
+}
+# Actions an operator may take for their own unit only.
+UNIT_SENDIRI = frozenset({"isi_realisasi", "isi_anggaran"})
+
+_PIMPINAN_PAGES = ("beranda", "capaian", "unit", "anggaran", "laporan")
+_ISIAN_PAGES = ("isi_realisasi", "isi_anggaran")
+_ADMIN_PAGES = ("pengguna", "target", "pagu", "revisi", "ikm", "akip", "riwayat")
+# page file -> the roles that see it (the router offers exactly these; the page guard refuses the rest)
+HALAMAN: dict[str, frozenset[str]] = {
+    **{f"pages/{p}.py": frozenset({ADMIN, PIMPINAN}) for p in _PIMPINAN_PAGES},
+    **{f"pages/{p}.py": frozenset({ADMIN, OPERATOR}) for p in _ISIAN_PAGES},
+    **{f"pages/{p}.py": frozenset({ADMIN}) for p in _ADMIN_PAGES},
+    "pages/akun.py": frozenset(PERAN),  # Akun saya: one's own password
+    "pages/verifikasi.py": frozenset({ADMIN, PIMPINAN}),  # the pimpinan verify and approve; the admin oversees
+    "pages/jadwal.py": frozenset({ADMIN}),  # deadlines and reopening closed or locked months
+}
+
+
+def periksa_wewenang(
+    session: Session, pengguna: Pengguna | None, aksi: str, *, instansi_id: int, unit_ids: Iterable[int] = ()
+) -> list[str]:
+    """Return why this user may not take this action in this office for these units (empty: allowed)."""
+    if pengguna is None:
+        return []
+    roles, label = AKSI[aksi]
+    now = session.get(Pengguna, pengguna.id)
+    if now is None or not now.aktif:
+        return ["akun ini tidak aktif; masuk kembali dengan akun yang aktif"]
+    if now.instansi_id != instansi_id:
+        return ["pengguna hanya dapat mengubah data instansinya sendiri"]
+    if now.peran not in roles:
+        if now.peran == PIMPINAN and aksi in UNIT_SENDIRI:
+            return ["peran pimpinan hanya dapat melihat, tidak mengisi"]
+        return [f"hanya {' atau '.join(sorted(roles))} yang dapat {label}"]
+    if now.peran == OPERATOR and aksi in UNIT_SENDIRI and any(u != now.unit_id for u in unit_ids):
+        return ["operator hanya dapat mengisi indikator dan anggaran unitnya sendiri"]
+    return []
+
+
+def pastikan_wewenang(
+    session: Session, pengguna: Pengguna | None, aksi: str, *, instansi_id: int, unit_ids: Iterable[int] = ()
+) -> None:
+    """Raise ValidationError unless this user may take this action (see `periksa_wewenang`)."""
+    problems = periksa_wewenang(session, pengguna, aksi, instansi_id=instansi_id, unit_ids=unit_ids)
+    if problems:
+        raise ValidationError(problems)
+
+
+def boleh_buka(peran: str | None, halaman: str) -> bool:
+    """Tell whether a role may open a page ('pages/beranda.py')."""
+    return peran is not None and peran in HALAMAN.get(halaman, frozenset())
+
+
+def diisi_tangan(ind: Indikator) -> bool:
+    """Tell whether an indicator's realisations are typed by its unit (not derived, not budget, not IKM/AKIP)."""
+    return ind.sumber == "input" and not ind.nilai_khusus
