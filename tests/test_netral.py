@@ -14,7 +14,8 @@ import openpyxl
 import pytest
 from docx import Document
 
-from kinerja.dokumen.ekspor import buka_workbook, export_lkjip_csv, export_lkjip_docx, export_lkjip_xlsx, netral
+from kinerja.aturan.teks import netral
+from kinerja.dokumen.ekspor import buka_workbook, export_lkjip_csv, export_lkjip_docx, export_lkjip_xlsx
 from kinerja.dokumen.lkjip import BarisAnggaran, BarisEfisiensi, BarisPengukuran, LaporanLKjIP, TabelUnit
 from kinerja.simpan.models import Instansi
 

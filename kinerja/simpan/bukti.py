@@ -21,8 +21,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from kinerja.aturan.format import nama_bulan
-from kinerja.aturan.teks import cek_teks
-from kinerja.dokumen.ekspor import netral
+from kinerja.aturan.teks import cek_teks, netral
 from kinerja.errors import ValidationError
 from kinerja.simpan.db import new_session, write_session
 from kinerja.simpan.jejak import catat_jejak
