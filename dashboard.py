@@ -4,7 +4,7 @@ import streamlit as st
 
 from kinerja.simpan.auth import PERAN_LABEL, count_users
 from kinerja.simpan.wewenang import boleh_buka
-from pages._tampil import teks_polos
+from pages._tampil import gaya_indonesia, teks_polos
 from pages._ui import current_user, demo_database, engine, instansi, sign_out, tangani_galat, write_cookie
 
 # An emoji favicon is drawn in the browser; a :material/...: one is fetched from fonts.gstatic.com on every run.
@@ -20,11 +20,14 @@ MENU = {
         ("pages/unit.py", "Per unit & indikator", ":material/account_tree:"),
         ("pages/anggaran.py", "Anggaran", ":material/payments:"),
         ("pages/laporan.py", "Tabel LKjIP", ":material/summarize:"),
+        ("pages/evaluasi.py", "Evaluasi triwulan", ":material/assignment:"),
         ("pages/verifikasi.py", "Verifikasi", ":material/fact_check:"),
     ],
     "Isian": [
         ("pages/isi_realisasi.py", "Isi realisasi", ":material/edit_note:"),
         ("pages/isi_anggaran.py", "Isi realisasi anggaran", ":material/receipt_long:"),
+        ("pages/analisis.py", "Analisis triwulan", ":material/psychology:"),
+        ("pages/kinerja_unit.py", "Kinerja unit saya", ":material/insights:"),
     ],
     "Admin": [
         ("pages/pengguna.py", "Pengguna", ":material/group:"),
@@ -33,8 +36,10 @@ MENU = {
         ("pages/revisi.py", "Versi & tahun baru", ":material/history_edu:"),
         ("pages/ikm.py", "Survei IKM", ":material/sentiment_satisfied:"),
         ("pages/akip.py", "Nilai AKIP", ":material/workspace_premium:"),
+        ("pages/renstra.py", "Renstra & riwayat", ":material/timeline:"),
         ("pages/riwayat.py", "Riwayat perubahan", ":material/manage_history:"),
         ("pages/jadwal.py", "Jadwal & kunci isian", ":material/event_available:"),
+        ("pages/profil.py", "Profil instansi", ":material/apartment:"),
     ],
     "Akun": [
         ("pages/akun.py", "Akun saya", ":material/account_circle:"),
@@ -67,4 +72,5 @@ with tangani_galat():
 
     with st.sidebar:
         write_cookie()
+    gaya_indonesia()
     st.navigation(pages, expanded=True).run()

@@ -36,7 +36,7 @@ from typer.exceptions import TyperException
 from kinerja.aturan.format import format_angka
 from kinerja.aturan.ikm import UNSUR
 from kinerja.aturan.pk_data import ANGGARAN_COLUMNS
-from kinerja.aturan.teks import cek_teks
+from kinerja.aturan.teks import cek_teks, netral
 from kinerja.baca.laporan import (
     CAPAIAN_COLUMNS,
     INDIKATOR_COLUMNS,
@@ -44,16 +44,30 @@ from kinerja.baca.laporan import (
     compute_capaian_tahun,
     indikator_rows,
 )
+from kinerja.cli_bahasa import indonesiakan
 from kinerja.config import get_settings
 from kinerja.demo import DemoError, create_demo
-from kinerja.dokumen.dokumen_pk import PdfUnavailable, build_pk_docx, docx_to_pdf, load_isi_pk
-from kinerja.dokumen.ekspor import netral, write_lkjip
+from kinerja.dokumen.dokumen_pk import build_pk_docx, load_isi_pk
+from kinerja.dokumen.ekspor import write_lkjip
 from kinerja.dokumen.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
+from kinerja.dokumen.impor_kas import parse_anggaran_kas_csv
+from kinerja.dokumen.impor_riwayat import parse_renstra_csv, parse_riwayat_csv
+from kinerja.dokumen.laporan_triwulan import build_laporan_triwulan_docx
 from kinerja.dokumen.lkjip import build_lkjip
+from kinerja.dokumen.lkjip_docx import build_lkjip_docx
+from kinerja.dokumen.lkjip_isi import load_isi_lkjip
+from kinerja.dokumen.manual_iku import build_manual_iku_docx, build_manual_iku_xlsx
+from kinerja.dokumen.paket import INDEKS as INDEKS_PAKET
+from kinerja.dokumen.paket import KRITERIA, build_paket_sakip
 from kinerja.dokumen.pk_xlsx import export_pk_xlsx, import_pk_xlsx
+from kinerja.dokumen.renja import build_renja_docx, build_renja_xlsx
+from kinerja.dokumen.templat_analisis import parse_analisis_template, preview_analisis
 from kinerja.dokumen.templat_baca import parse_template, preview_changes
 from kinerja.dokumen.templat_buat import build_template
+from kinerja.dokumen.word import PdfUnavailable, ke_pdf
 from kinerja.errors import PerluKonfirmasi, ValidationError
+from kinerja.simpan.analisis import save_templat
+from kinerja.simpan.anggaran_kas import save_anggaran_kas
 from kinerja.simpan.bukti import export_bukti_zip
 from kinerja.simpan.cadangan import CadanganError, check_backup
 from kinerja.simpan.cadangan import backup as backup_database
@@ -64,6 +78,7 @@ from kinerja.simpan.models import Instansi, Jejak
 from kinerja.simpan.penilaian import save_survei_ikm
 from kinerja.simpan.queries import NotFound, get_instansi, list_tahun, load_data_tahun, tampilkan_draf, versi_berlaku
 from kinerja.simpan.realisasi import save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.riwayat import simpan_periode_renstra, simpan_riwayat, simpan_target_renstra
 from kinerja.simpan.seed import SeedError, init_database
 
 log = logging.getLogger("kinerja.cli")
@@ -139,6 +154,7 @@ def _alasan_os(e: OSError) -> str:
     return _ALASAN_OS.get(e.errno or 0, "tidak dapat dibaca atau ditulis")
 
 
+indonesiakan()  # help panels, usage line and --help in Indonesian
 app = typer.Typer(help="Kinerja: Perjanjian Kinerja, realisasi dan capaian.", no_args_is_help=True, cls=_Perintah)
 import_app = typer.Typer(help="Impor realisasi, realisasi anggaran, survei IKM atau perjanjian kinerja.")
 export_app = typer.Typer(help="Ekspor capaian kinerja, tabel LKjIP, perjanjian kinerja atau paket bukti dukung.")
@@ -149,6 +165,8 @@ Tahun = Annotated[int | None, typer.Option(help="Tahun perjanjian kinerja (bawaa
 InstansiOpt = Annotated[str | None, typer.Option(help="Kode instansi (wajib bila ada lebih dari satu).")]
 Format = Annotated[str, typer.Option("--format", help="Format keluaran: csv.")]
 Timpa = Annotated[bool, typer.Option("--timpa", help="Timpa berkas keluaran yang sudah ada.")]
+HanyaDisahkan = Annotated[bool, typer.Option(
+    "--hanya-disahkan", help="Hitung hanya realisasi bulan yang sudah disahkan pimpinan (bawaan: semua).")]
 Oleh = Annotated[str | None, typer.Option(
     "--oleh", metavar="NAMA", help="Nama yang dicatat di riwayat perubahan (bawaan: cli:<pengguna sistem>).")]
 
@@ -388,21 +406,31 @@ def import_realisasi(
 ) -> None:
     """Impor realisasi bulanan: CSV kode,bulan,nilai,pembilang,penyebut,keterangan, atau templat XLSX."""
     nama = _oleh(oleh)
+    analisis: dict = {}  # the template's "Analisis <unit>" sheets, per triwulan
     with _context(instansi, tahun) as k:
         if file.suffix.lower() == ".xlsx":
             with new_session(k.engine) as session:
                 entries = parse_template(read_file(file), session, k.office, k.tahun, None, name=file.name)
                 for c in preview_changes(session, k.office, k.tahun, entries):
                     typer.echo(f"{c['kode']} {c['bulan']}: {c['lama'] or '-'} -> {c['baru']}")
+                analisis = parse_analisis_template(read_file(file), session, k.office, k.tahun, name=file.name)
+                for c in preview_analisis(session, k.office, k.tahun, analisis):
+                    typer.echo(f"{c['kode']} {c['bulan']}: {c['lama'] or '-'} -> {c['baru']}")
         else:
             with _berkas_csv(file):
                 entries = parse_realisasi_csv(read_file(file), file.name)
         try:
-            written = save_realisasi(k.engine, instansi_id=k.office.id, tahun=k.tahun, entries=entries, oleh=nama,
-                                     yakin=yakin)
+            if analisis:  # the months and the analyses of a template: all of it or nothing
+                written, dianalisis = save_templat(k.engine, instansi_id=k.office.id, tahun=k.tahun,
+                                                   realisasi=entries, analisis=analisis, oleh=nama, yakin=yakin)
+            else:
+                written = save_realisasi(k.engine, instansi_id=k.office.id, tahun=k.tahun, entries=entries,
+                                         oleh=nama, yakin=yakin)
         except PerluKonfirmasi as e:
             _fail([*e.problems, "Tidak disimpan: jalankan lagi dengan --yakin bila angka ini benar."])
         typer.echo(f"{len(entries)} baris diperiksa, {written} bulan disimpan untuk tahun {k.tahun}.")
+        if analisis:
+            typer.echo(f"{dianalisis} analisis triwulan disimpan.")
 
 
 @import_app.command("anggaran")
@@ -415,6 +443,76 @@ def import_anggaran(file: FileArg, tahun: Tahun = None, instansi: InstansiOpt = 
         written = save_realisasi_anggaran(k.engine, instansi_id=k.office.id, tahun=k.tahun, entries=entries,
                                           oleh=nama)
         typer.echo(f"{len(entries)} baris diperiksa, {written} bulan disimpan untuk tahun {k.tahun}.")
+
+
+@import_app.command("anggaran-kas")
+def import_anggaran_kas(file: FileArg, tahun: Tahun = None, instansi: InstansiOpt = None, oleh: Oleh = None) -> None:
+    """Impor anggaran kas (rencana belanja bulanan) per sub kegiatan: kolom kode,bulan,rencana (Rupiah)."""
+    nama = _oleh(oleh)
+    with _context(instansi, tahun) as k:
+        with _berkas_csv(file):
+            entries = parse_anggaran_kas_csv(read_file(file), file.name)
+        written = save_anggaran_kas(k.engine, instansi_id=k.office.id, tahun=k.tahun, entries=entries, oleh=nama)
+        typer.echo(f"{len(entries)} baris diperiksa, {written} bulan anggaran kas disimpan untuk tahun {k.tahun}.")
+
+
+@contextmanager
+def _instansi_saja(instansi: str | None) -> Iterator[tuple[Engine, Instansi]]:
+    """Open the database and resolve the office, for commands that are about no single PK year."""
+    engine = _engine()
+    with new_session(engine) as session:
+        try:
+            office = get_instansi(session, instansi)
+        except NotFound as e:
+            _fail([str(e)], 2)
+    try:
+        yield engine, office
+    except ValidationError as e:
+        _fail(e.problems)
+
+
+@import_app.command("riwayat")
+def import_riwayat(file: FileArg, instansi: InstansiOpt = None, oleh: Oleh = None) -> None:
+    """Impor realisasi tahun-tahun sebelum aplikasi: kolom kode,tahun,realisasi,capaian,sumber."""
+    nama = _oleh(oleh)
+    with _instansi_saja(instansi) as (engine, office):
+        with _berkas_csv(file):
+            entries = parse_riwayat_csv(read_file(file), file.name)
+        written = simpan_riwayat(engine, instansi_id=office.id, entries=entries, oleh=nama)
+        typer.echo(f"{len(entries)} baris diperiksa, {written} baris riwayat disimpan.")
+
+
+Periode = Annotated[int | None, typer.Option(help="Tahun awal / akhir periode Renstra (isi keduanya).")]
+
+
+@import_app.command("renstra")
+def import_renstra(
+    file: FileArg, awal: Periode = None, akhir: Periode = None, instansi: InstansiOpt = None, oleh: Oleh = None
+) -> None:
+    """Impor target Renstra per tahun: kolom kode,tahun,target (dengan --awal/--akhir: atur juga periodenya)."""
+    nama = _oleh(oleh)
+    if (awal is None) != (akhir is None):
+        _fail(["--awal dan --akhir harus diisi keduanya"], 2)
+    with _instansi_saja(instansi) as (engine, office):
+        with _berkas_csv(file):
+            entries = parse_renstra_csv(read_file(file), file.name)
+        periode = (awal, akhir) if awal is not None and akhir is not None else None
+        written = simpan_target_renstra(engine, instansi_id=office.id, entries=entries, periode=periode, oleh=nama)
+        typer.echo(f"{len(entries)} baris diperiksa, {written} target Renstra disimpan.")
+
+
+@app.command()
+def renstra(awal: Periode = None, akhir: Periode = None, instansi: InstansiOpt = None, oleh: Oleh = None) -> None:
+    """Tampilkan atau atur periode Renstra instansi (mis. --awal 2021 --akhir 2026)."""
+    with _instansi_saja(instansi) as (engine, office):
+        if awal is not None or akhir is not None:
+            changed = simpan_periode_renstra(engine, instansi_id=office.id, awal=awal, akhir=akhir, oleh=_oleh(oleh))
+            office.renstra_awal, office.renstra_akhir = awal, akhir
+            typer.echo("Periode Renstra disimpan." if changed else "Periode Renstra tidak berubah.")
+        if office.renstra_awal is None:
+            typer.echo(f"{office.nama}: periode Renstra belum diatur.")
+        else:
+            typer.echo(f"{office.nama}: periode Renstra {office.renstra_awal}-{office.renstra_akhir}.")
 
 
 @import_app.command("ikm")
@@ -433,10 +531,11 @@ def import_ikm(
         hasil = save_survei_ikm(k.engine, instansi_id=k.office.id, tahun=k.tahun, bulan=bulan, answers=answers,
                                 judul=file.name, oleh=nama)
         for i, (nama_unsur, nrr) in enumerate(zip(UNSUR, hasil.nrr, strict=True), start=1):
-            typer.echo(f"U{i} {nama_unsur}: NRR {number(Decimal(nrr.numerator) / nrr.denominator) if nrr else '-'}")
+            typer.echo(f"U{i} {nama_unsur}: NRR {format_angka(Decimal(nrr.numerator) / nrr.denominator, 2, 4) or '-'}"
+                       if nrr else f"U{i} {nama_unsur}: NRR -")
         mutu, kinerja = hasil.mutu or ("", "")
         typer.echo(f"Responden: {hasil.responden}")
-        typer.echo(f"IKM: {number(hasil.nilai)}")
+        typer.echo(f"IKM: {format_angka(hasil.nilai, 2, 4)}")
         typer.echo(f"Mutu pelayanan: {mutu} ({kinerja})")
 
 
@@ -446,11 +545,12 @@ def export_capaian(
     triwulan: Annotated[int, typer.Option(min=1, max=4, help="Capaian s.d. triwulan (1-4).")] = 4,
     format: Format = "csv",
     instansi: InstansiOpt = None,
+    hanya_disahkan: HanyaDisahkan = False,
 ) -> None:
     """Capaian s.d. triwulan: satu baris per indikator per perjanjian."""
     _check_format(format)
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
-        _write_csv(CAPAIAN_COLUMNS, compute_capaian_tahun(session, k.office, k.tahun, triwulan).rows())
+        _write_csv(CAPAIAN_COLUMNS, compute_capaian_tahun(session, k.office, k.tahun, triwulan, hanya_disahkan).rows())
 
 
 @import_app.command("pk")
@@ -491,17 +591,77 @@ def export_lkjip(
     triwulan: Annotated[int, typer.Option(min=1, max=4, help="Data s.d. triwulan (4 = tahunan).")] = 4,
     instansi: InstansiOpt = None,
     timpa: Timpa = False,
+    hanya_disahkan: HanyaDisahkan = False,
 ) -> None:
-    """Tabel LKjIP: pengukuran kinerja, realisasi anggaran dan efisiensi (XLSX, DOCX atau CSV).
+    """LKjIP: DOCX = draf laporan lengkap (Bab I-IV dan lampiran); XLSX atau CSV = tabel-tabelnya.
 
     CSV menulis satu berkas per tabel: NAMA.csv, NAMA-anggaran.csv dan NAMA-efisiensi.csv."""
     _periksa_out(out, (".xlsx", ".docx", ".csv"))
+    if out.suffix.lower() == ".docx":
+        with _context(instansi, tahun, baca=True) as k, k.session() as session:
+            isi = load_isi_lkjip(session, k.office, k.tahun, triwulan, date.today(), hanya_disahkan)
+        _tulis({out: build_lkjip_docx(isi)}, timpa)
+        return
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
-        laporan = build_lkjip(session, k.office, k.tahun, triwulan, date.today())
+        laporan = build_lkjip(session, k.office, k.tahun, triwulan, date.today(), hanya_disahkan)
     # write_lkjip names the files (one per table for CSV); render them aside, then put all in place or none.
     with tempfile.TemporaryDirectory(prefix="kinerja-") as tmp:
         files = {out.parent / p.name: p.read_bytes() for p in write_lkjip(laporan, Path(tmp) / out.name)}
     _tulis(files, timpa)
+
+
+TriwulanOpt = Annotated[int, typer.Option(min=1, max=4, help="Triwulan yang dievaluasi (1-4).")]
+
+
+@export_app.command("renja")
+def export_renja(
+    out: Annotated[Path, typer.Option(help="Berkas keluaran: .xlsx atau .docx.")],
+    triwulan: TriwulanOpt,
+    tahun: Tahun = None,
+    instansi: InstansiOpt = None,
+    timpa: Timpa = False,
+) -> None:
+    """Evaluasi Renja per triwulan (Permendagri 86/2017): program, kegiatan dan sub kegiatan, K dan Rp."""
+    _periksa_out(out, (".xlsx", ".docx"))
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
+        build = build_renja_xlsx if out.suffix.lower() == ".xlsx" else build_renja_docx
+        data = build(session, k.office, k.tahun, triwulan)
+    _tulis({out: data}, timpa)
+
+
+@export_app.command("triwulan")
+def export_triwulan(
+    out: Annotated[Path, typer.Option(help="Berkas keluaran .docx.")],
+    triwulan: TriwulanOpt,
+    tahun: Tahun = None,
+    unit: Annotated[str | None, typer.Option(
+        metavar="KODE", help="Kode unit (bawaan: laporan kecamatan, unit di bawah sasaran Camat).")] = None,
+    instansi: InstansiOpt = None,
+    timpa: Timpa = False,
+) -> None:
+    """Laporan kinerja triwulan satu unit, atau kecamatan, untuk dialog kinerja (DOCX)."""
+    _periksa_out(out, (".docx",))
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
+        try:
+            data = build_laporan_triwulan_docx(session, k.office, k.tahun, triwulan, unit)
+        except NotFound as e:
+            _fail([str(e)], 2)
+    _tulis({out: data}, timpa)
+
+
+@export_app.command("manual-iku")
+def export_manual_iku(
+    out: Annotated[Path, typer.Option(help="Berkas keluaran: .docx atau .xlsx.")],
+    tahun: Tahun = None,
+    instansi: InstansiOpt = None,
+    timpa: Timpa = False,
+) -> None:
+    """Manual IKU: definisi, formula, sumber data, pelapor, waktu dan cara menghitung capaian tiap indikator."""
+    _periksa_out(out, (".docx", ".xlsx"))
+    with _context(instansi, tahun, baca=True) as k, k.session() as session:
+        build = build_manual_iku_xlsx if out.suffix.lower() == ".xlsx" else build_manual_iku_docx
+        data = build(session, k.office, k.tahun)
+    _tulis({out: data}, timpa)
 
 
 @app.command("cetak-pk")
@@ -522,7 +682,7 @@ def cetak_pk(
     data = build_pk_docx(isi)
     if out.suffix.lower() == ".pdf":
         try:
-            data = docx_to_pdf(data)
+            data = ke_pdf(data)
         except PdfUnavailable as e:
             _fail([str(e)], 2)
     _tulis({out: data}, timpa)
@@ -689,6 +849,33 @@ def export_bukti(
         jumlah = sum(1 for name in z.namelist() if name != "indeks.csv")
     tulis_berkas({out: data}, timpa)
     typer.echo(f"{jumlah} berkas bukti dukung {k.tahun} ditulis ke {out}.")
+
+
+@export_app.command("paket-sakip")
+def export_paket_sakip(
+    out: Annotated[Path, typer.Option(help="Berkas ZIP keluaran.")],
+    tahun: Tahun = None,
+    instansi: InstansiOpt = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Sertakan PDF draf LKjIP dan SOP (perlu LibreOffice).")] = False,
+    timpa: Timpa = False,
+) -> None:
+    """Paket bukti dukung evaluasi SAKIP (ZIP): satu folder per kriteria Pengukuran Kinerja, dengan indeks."""
+    _periksa_out(out, (".zip",))
+    folder = get_settings().bukti_dir
+    with _context(instansi, tahun, baca=True) as k:
+        try:
+            data = build_paket_sakip(k.engine, instansi_id=k.office.id, tahun=k.tahun, folder_bukti=folder,
+                                     dicetak=date.today(), pdf=pdf)
+        except FileNotFoundError as e:
+            _fail([f"berkas bukti {Path(e.filename or '').name} tidak ada di folder {folder} (periksa "
+                   "KINERJA_BUKTI_DIR); tidak ada yang ditulis"])
+        except PdfUnavailable as e:
+            _fail([str(e)], 2)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        jumlah = sum(1 for name in z.namelist() if name not in INDEKS_PAKET)
+    tulis_berkas({out: data}, timpa)
+    typer.echo(f"Paket bukti dukung {k.tahun}: {jumlah} berkas dalam {len(KRITERIA)} folder kriteria, "
+               f"ditulis ke {out}.")
 
 
 @app.command()

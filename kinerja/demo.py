@@ -5,17 +5,20 @@ import random
 import shutil
 import sqlite3
 import tempfile
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Engine, make_url
 from sqlmodel import select
 
+from kinerja.simpan.auth import create_first_admin, create_user
 from kinerja.simpan.db import create_db_engine, new_session, write_session
 from kinerja.simpan.models import Instansi
 from kinerja.simpan.penilaian import save_akip, save_survei_ikm
-from kinerja.simpan.queries import DataTahun, get_instansi, list_tahun, load_data_tahun
+from kinerja.simpan.queries import DataTahun, get_instansi, list_tahun, list_units, load_data_tahun
 from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.riwayat import EntriRiwayat, EntriTargetRenstra, simpan_riwayat, simpan_target_renstra
 from kinerja.simpan.seed import init_database
 from kinerja.simpan.wewenang import diisi_tangan
 
@@ -133,7 +136,75 @@ def create_demo(url: str, real_url: str, data_dir: Path, seed: int = 2025) -> En
         "perencanaan": Decimal("22.61"), "pengukuran": Decimal("20.05"),
         "pelaporan": Decimal("10.40"), "evaluasi": Decimal("17.32"),
     })
+    targets, riwayat = _renstra_contoh(data_tahun, random.Random(seed + 1))
+    simpan_target_renstra(engine, instansi_id=office.id, entries=targets, periode=RENSTRA_CONTOH, oleh="demo")
+    simpan_riwayat(engine, instansi_id=office.id, entries=riwayat, oleh="demo")
+    _akun_demo(engine, office.id)
     return engine
+
+
+@dataclass(frozen=True)
+class AkunDemo:
+    """A demo account, shown on the demo's sign-in screen (and only there) so a trainee can try every role."""
+
+    username: str
+    nama: str
+    peran: str
+    unit: str | None
+    password: str
+    keterangan: str
+
+
+AKUN_DEMO = (
+    AkunDemo("admin.demo", "Admin Demo", "admin", None, "demo-admin-2025", "mengatur pengguna, target, jadwal"),
+    AkunDemo("camat.demo", "Camat Demo", "pimpinan", "CAMAT", "demo-camat-2025", "pimpinan: Beranda, verifikasi"),
+    AkunDemo("operator.demo", "Operator Perencanaan Demo", "operator", "PERENCANAAN", "demo-operator-2025",
+             "mengisi realisasi Sub Bagian Perencanaan"),
+)
+
+
+def _akun_demo(engine: Engine, instansi_id: int) -> None:
+    """Create one account per role (admin, the Camat, an operator of one seksi) with the passwords of AKUN_DEMO."""
+    with new_session(engine) as session:
+        units = {u.kode: u.id for u in list_units(session, instansi_id)}
+    admin = create_first_admin(engine, instansi_id=instansi_id, username=AKUN_DEMO[0].username,
+                               nama=AKUN_DEMO[0].nama, password=AKUN_DEMO[0].password)
+    for a in AKUN_DEMO[1:]:
+        create_user(engine, instansi_id=instansi_id, username=a.username, nama=a.nama, password=a.password,
+                    peran=a.peran, unit_id=units[a.unit] if a.unit else None, pengguna=admin)
+
+
+# The demo's Renstra period and earlier years; AKIP and IKM follow the seed's story (the 2025 Renstra
+# AKIP target is 71,60; IKM had already passed its Renstra target in 2024).
+RENSTRA_CONTOH = (2021, 2026)
+KHUSUS_CONTOH = {
+    "akip": ((66, 67.2, 68.5, 70, 71.6, 73), (62.47, 65.1, 67.35, 70.02)),
+    "ikm": ((80, 81, 82, 83, 84, 85), (81.2, 83.45, 85.1, 87.62)),
+}
+
+
+def _renstra_contoh(data_tahun: DataTahun, rng: random.Random) -> tuple[list[EntriTargetRenstra], list[EntriRiwayat]]:
+    """Make Renstra targets 2021-2026 and realisations 2021-2024 (sumber "contoh") for every indicator."""
+    targets, riwayat, seen = [], [], set()
+    years = range(RENSTRA_CONTOH[0], RENSTRA_CONTOH[1] + 1)
+    for b in data_tahun.baris:
+        ind = b.indikator
+        if ind.kode in seen:
+            continue
+        seen.add(ind.kode)
+        if ind.nilai_khusus in KHUSUS_CONTOH:
+            per_tahun, realisasi = (tuple(Decimal(str(v)) for v in t) for t in KHUSUS_CONTOH[ind.nilai_khusus])
+        else:
+            target = b.target.tahunan
+            per_tahun = tuple(target for _ in years)
+            low = 0.85 if ind.satuan == "%" else 0.8
+            digits = 1 if ind.satuan == "%" else 0
+            realisasi = tuple(min(target, Decimal(str(round(float(target) * rng.uniform(low, 1.05), digits))))
+                              for _ in range(4))
+        targets += [EntriTargetRenstra(kode=ind.kode, tahun=y, target=t) for y, t in zip(years, per_tahun, strict=True)]
+        riwayat += [EntriRiwayat(kode=ind.kode, tahun=y, realisasi=r, capaian=None, sumber="contoh")
+                    for y, r in zip(years, realisasi, strict=False)]
+    return targets, riwayat
 
 
 def _last_month(unit: str) -> int:

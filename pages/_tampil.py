@@ -1,4 +1,4 @@
-"""Shared pieces of how the screens look: kategori colours, charts, number tables, messages.
+"""Shared pieces of how the screens look: kategori colours, number tables, table sizes, messages.
 
 Not a page itself (the router never registers it); Streamlit and pandas display glue only.
 """
@@ -6,33 +6,21 @@ Not a page itself (the router never registers it); Streamlit and pandas display 
 from collections.abc import Callable, Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
 from kinerja.aturan.format import ROMAWI, format_angka, format_persen, format_rupiah
+from kinerja.baca.grafik import WARNA_KATEGORI
 from kinerja.errors import PerluKonfirmasi, ValidationError
 
-# One colour per kategori, on every page and chart.
-WARNA_KATEGORI = {
-    "Sangat Tinggi": "#1a7f37",
-    "Tinggi": "#7cb342",
-    "Sedang": "#f2b705",
-    "Rendah": "#ef6c00",
-    "Sangat Rendah": "#c62828",
-    "Belum ada data": "#9e9e9e",
-}
+# A row tall enough for a name to wrap onto three lines (the grid wraps text only in rows above 4rem).
+BARIS_TINGGI = 68
+KEPALA = 40
 
 
-def style_figure(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
-    """Give a Plotly figure Indonesian separators, a title that says what and when, and a tidy layout."""
-    fig.update_layout(
-        title=title, separators=",.", height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend_title_text="", plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0},
-    )
-    fig.update_yaxes(gridcolor="#e0e0e0")
-    return fig
+def tinggi(rows: int, baris: int = BARIS_TINGGI) -> int:
+    """Return the height that shows every row of a table without a scrollbar of its own."""
+    return KEPALA + max(rows, 1) * baris + 24  # and room for the horizontal scrollbar
 
 
 def tw_label(triwulan: int) -> str:
@@ -50,6 +38,8 @@ def tabel(
     styler = df.style.format(fmt, na_rep="")
     if "kategori" in df.columns:
         styler = styler.map(lambda k: f"color: {WARNA_KATEGORI.get(k, '#333')}; font-weight: 600", subset=["kategori"])
+    if "dicek" in df.columns:
+        styler = styler.map(lambda d: "color: #c62828; font-weight: 600" if d else "", subset=["dicek"])
     return styler
 
 
@@ -91,14 +81,23 @@ def pesan_simpan(key: str, editor_key: str) -> None:
 
 
 KOLOM_CAPAIAN = {
-    "kode": "Kode", "unit": "Unit", "unit_nama": st.column_config.TextColumn("Unit", width="medium"), "no": "No",
-    "sasaran": "Sasaran",
-    "indikator": st.column_config.TextColumn("Indikator kinerja", width="medium"), "satuan": "Satuan",
-    "target_tahunan": "Target tahunan",
-    "target_sd_tw": "Target s.d. TW", "realisasi_sd_tw": "Realisasi s.d. TW", "pembilang": "Pembilang",
-    "penyebut": "Penyebut", "capaian_sd_tw": "Capaian s.d. TW", "capaian_tahunan": "Capaian tahunan",
-    "kategori": "Kategori", "dicek": "Perlu dicek",
+    "kode": st.column_config.TextColumn("Kode", width=80), "unit": "Unit",
+    "unit_nama": st.column_config.TextColumn("Unit", width=150), "no": st.column_config.TextColumn("No", width=40),
+    "sasaran": st.column_config.TextColumn("Sasaran", width=200),
+    "indikator": st.column_config.TextColumn("Indikator kinerja", width=150, pinned=True),
+    "satuan": st.column_config.TextColumn("Satuan", width=90),
+    "target_tahunan": st.column_config.Column("Target tahunan", width=90),
+    "target_sd_tw": st.column_config.Column("Target s.d. TW", width=90),
+    "realisasi_sd_tw": st.column_config.Column("Realisasi s.d. TW", width=100),
+    "pembilang": "Pembilang", "penyebut": "Penyebut",
+    "capaian_sd_tw": st.column_config.Column("Capaian s.d. TW", width=100),
+    "capaian_tahunan": st.column_config.Column("Capaian tahunan", width=95),
+    "kategori": st.column_config.TextColumn("Kategori", width=100),
+    "dicek": st.column_config.TextColumn("Perlu dicek", width=120),
 }
+# The figures first, the names after: at 1366 px (and the key ones on a phone) nothing needs sideways scrolling.
+URUT_CAPAIAN = ["indikator", "capaian_sd_tw", "kategori", "dicek", "realisasi_sd_tw", "target_sd_tw", "satuan",
+                "target_tahunan", "capaian_tahunan", "unit_nama", "no"]
 
 
 def simpan_grid(
@@ -169,3 +168,20 @@ def _konfirmasi(prefix: str, editor_key: str, changes: list[object], alasan: lis
     if batal.button("Batal, saya perbaiki dulu", key=f"{prefix}_batal"):
         st.session_state.pop(f"{prefix}_konfirmasi", None)
         st.rerun()
+
+
+# Streamlit writes the file uploader's button ("Upload") and its line ("200MB per file • XLSX") in English and
+# lets an app set neither; the label (set by each page) says the kinds and the size, these rules say the rest.
+GAYA_INDONESIA = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Pilih berkas"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "atau seret berkas ke sini"; font-size: 0.875rem; }
+</style>"""
+
+
+def gaya_indonesia() -> None:
+    """Put the Indonesian words Streamlit does not let an app set into the page (CSS only, no space taken)."""
+    st.html(GAYA_INDONESIA)

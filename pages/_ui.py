@@ -28,6 +28,8 @@ COOKIE = "kinerja_sesi"
 ROOT = Path(__file__).resolve().parent.parent
 PESAN_GALAT = ("Terjadi kesalahan di server; tidak ada yang tersimpan sebagian. "
                "Coba lagi, atau hubungi admin bila terulang.")
+CATATAN_DISAHKAN = ("Angka: hanya realisasi yang sudah disahkan. Bulan yang belum disahkan tidak dihitung; "
+                    "matikan *Hanya angka yang disahkan* di samping untuk melihat semua realisasi.")
 log = logging.getLogger("kinerja")
 
 
@@ -175,6 +177,33 @@ def pilih_triwulan(default: int, key: str = "triwulan") -> int:
     return st.selectbox(
         "Sampai dengan", [1, 2, 3, 4], index=default - 1, key=key, format_func=nama_triwulan
     )
+
+
+def _ingat_cakupan() -> None:
+    st.session_state["cakupan_terakhir"] = st.session_state["hanya_disahkan"]
+
+
+def pilih_cakupan(user: Pengguna) -> bool:
+    """Show the sidebar toggle "Hanya angka yang disahkan" to pimpinan and admin; return whether it is on.
+
+    An operator gets no toggle: their screens show what their unit entered. The choice holds on every
+    page of the session, and the sidebar says what it means while it is on.
+    """
+    if user.peran not in ("pimpinan", "admin"):
+        return False
+    # Streamlit forgets a widget's value when the next page draws it anew; the choice lives in its own key.
+    st.session_state["hanya_disahkan"] = st.session_state.get("cakupan_terakhir", False)
+    hanya = st.sidebar.toggle("Hanya angka yang disahkan", key="hanya_disahkan", on_change=_ingat_cakupan,
+                              help="Hitung hanya realisasi bulan yang sudah disahkan pimpinan.")
+    if hanya:
+        st.sidebar.caption(CATATAN_DISAHKAN)
+    return hanya
+
+
+def catatan_cakupan(hanya: bool) -> None:
+    """Say under a page's title which figures it shows, when only approved ones are counted."""
+    if hanya:
+        st.caption(CATATAN_DISAHKAN)
 
 
 def pilih_unit_isian(user: Pengguna, office: Instansi, tahun: int, key: str) -> Unit:

@@ -1,10 +1,9 @@
 """Budget: pagu vs realisasi per program and per unit, and the absorption curve against the Rencana Aksi."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from kinerja.aturan.capaian import bulan_akhir
-from kinerja.aturan.format import format_persen, format_rupiah
+from kinerja.baca import grafik
 from kinerja.baca.ringkasan import (
     anggaran_per_unit,
     anggaran_table,
@@ -15,8 +14,8 @@ from kinerja.baca.ringkasan import (
 )
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import load_data_tahun
-from pages._tampil import style_figure, tabel, tw_label
-from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
+from pages._tampil import BARIS_TINGGI, tabel, tinggi, tw_label
+from pages._ui import engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
 user = require()
 office = instansi(user)
@@ -24,7 +23,7 @@ c1, c2 = st.columns(2)
 with c1:
     tahun = pilih_tahun(office, key="anggaran_tahun")
 with new_session(engine()) as session:
-    data_tahun = load_data_tahun(session, office, tahun)
+    data_tahun = load_data_tahun(session, office, tahun, hanya_disahkan=pilih_cakupan(user))
 with c2:
     triwulan = pilih_triwulan(latest_triwulan(data_tahun.data), key="anggaran_tw")
 sd_bulan = bulan_akhir(triwulan)
@@ -35,31 +34,29 @@ if serapan is None:
     st.info("Belum ada realisasi anggaran. Operator tiap unit mengisinya di menu **Isi realisasi anggaran**.")
     st.stop()
 
-kurva = kurva_penyerapan(data_tahun)
-fig = go.Figure()
-fig.add_scatter(x=kurva["nama_bulan"], y=kurva["penyerapan"], name="Penyerapan kumulatif", mode="lines+markers")
-fig.add_scatter(x=kurva["nama_bulan"], y=kurva["rencana_aksi"], name="Rencana Aksi", mode="markers",
-                marker={"symbol": "diamond", "size": 12})
-fig.update_yaxes(title="% dari pagu", range=[0, 105])
-st.plotly_chart(style_figure(fig, f"Penyerapan anggaran kumulatif per bulan {tahun}"), width="stretch")
-
+if (fig := grafik.penyerapan_kumulatif(kurva_penyerapan(data_tahun), tahun)) is not None:
+    st.plotly_chart(fig, width="stretch", key="anggaran_kurva")
 program = anggaran_table(data_tahun, sd_bulan, "program")
 per_unit = anggaran_per_unit(data_tahun, sd_bulan)
-hover = [f"Realisasi {format_rupiah(r)}<br>Pagu {format_rupiah(p)}" for r, p in zip(
-    per_unit["realisasi"], per_unit["pagu"], strict=True)]
-fig = go.Figure(go.Bar(x=per_unit["penyerapan"], y=per_unit["unit_nama"], orientation="h", marker_color="#1565c0",
-                       text=per_unit["penyerapan"].map(format_persen), hovertext=hover, hoverinfo="text"))
-fig.update_xaxes(title="% dari pagu unit", range=[0, 105])
-fig.update_yaxes(autorange="reversed")
-st.plotly_chart(style_figure(fig, f"Penyerapan anggaran per unit {tw_label(triwulan)} {tahun}"), width="stretch")
+if (fig := grafik.penyerapan_per_unit(per_unit, f"{tw_label(triwulan)} {tahun}")) is not None:
+    st.plotly_chart(fig, width="stretch", key="anggaran_unit")
 
-kolom = {"kode": "Kode", "nama": "Program", "unit_nama": "Unit", "pagu": "Pagu", "realisasi": "Realisasi",
-         "penyerapan": "Penyerapan", "sisa": "Sisa"}
+# Figures first, the name pinned and wrapping: Sisa stays in view at 1366 px.
+kolom = {"kode": st.column_config.TextColumn("Kode", width=70),
+         "nama": st.column_config.TextColumn("Program", width=200, pinned=True),
+         "unit_nama": st.column_config.TextColumn("Unit", width=200, pinned=True),
+         "pagu": st.column_config.Column("Pagu", width=130),
+         "realisasi": st.column_config.Column("Realisasi", width=130),
+         "penyerapan": st.column_config.Column("Penyerapan", width=95),
+         "sisa": st.column_config.Column("Sisa", width=130)}
+urutan = ["penyerapan", "realisasi", "sisa", "pagu", "kode"]
 st.subheader(f"Per program {tw_label(triwulan)}")
-st.dataframe(tabel(append_jumlah(program.drop(columns=["unit", "unit_nama"]), "nama"),
-                   rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
-             hide_index=True, placeholder="–", width="stretch", column_config=kolom)
+tabel_program = append_jumlah(program.drop(columns=["unit", "unit_nama"]), "nama")
+st.dataframe(tabel(tabel_program, rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
+             hide_index=True, placeholder="–", width="stretch", column_config=kolom, row_height=BARIS_TINGGI,
+             column_order=["nama", *urutan], height=tinggi(len(tabel_program)), key="anggaran_program")
 st.subheader(f"Per unit {tw_label(triwulan)}")
-st.dataframe(tabel(append_jumlah(per_unit.drop(columns="unit"), "unit_nama"), rupiah=("pagu", "realisasi", "sisa"),
-                   persen=("penyerapan",)),
-             hide_index=True, placeholder="–", width="stretch", column_config=kolom)
+tabel_unit = append_jumlah(per_unit.drop(columns="unit"), "unit_nama")
+st.dataframe(tabel(tabel_unit, rupiah=("pagu", "realisasi", "sisa"), persen=("penyerapan",)),
+             hide_index=True, placeholder="–", width="stretch", column_config=kolom, row_height=BARIS_TINGGI,
+             column_order=["unit_nama", *urutan[:-1]], height=tinggi(len(tabel_unit)), key="anggaran_unit_tabel")

@@ -1,17 +1,17 @@
 """Pimpinan's home: how is the office doing s.d. a triwulan, and where is it going wrong?"""
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from kinerja.aturan.capaian import bulan_akhir
 from kinerja.aturan.format import format_angka, format_persen, format_rupiah, format_rupiah_singkat, nama_triwulan
+from kinerja.baca import grafik
+from kinerja.baca.kemajuan import grid_kelengkapan, kelengkapan_tanda, kemajuan_unit
 from kinerja.baca.laporan import compute_capaian_tahun
 from kinerja.baca.ringkasan import (
     capaian_per_triwulan,
     capaian_per_unit,
     indikator_table,
-    kelengkapan,
     latest_bulan,
     latest_triwulan,
     penyerapan_total,
@@ -19,8 +19,12 @@ from kinerja.baca.ringkasan import (
 )
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import load_data_tahun
-from pages._tampil import KOLOM_CAPAIAN, WARNA_KATEGORI, style_figure, tabel, tw_label, warna_persen
-from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
+from pages._berisiko import tampil_berisiko
+from pages._tampil import BARIS_TINGGI, KOLOM_CAPAIAN, tabel, tinggi, tw_label, warna_persen
+from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
+
+WARNA_STATUS = {"Draf": "", "Diajukan": "background-color: #fff3c4", "Diverifikasi": "background-color: #dcedc8",
+                "Disahkan": "background-color: #c8e6c9", "Dikembalikan": "background-color: #ffcdd2"}
 
 
 def persen(value: object) -> str:
@@ -30,6 +34,7 @@ def persen(value: object) -> str:
 
 user = require()
 office = instansi(user)
+hanya = pilih_cakupan(user)
 judul = st.empty()
 kiri, kanan = st.columns([1, 1])
 with kiri:
@@ -38,11 +43,15 @@ with new_session(engine()) as session, st.spinner("Menghitung capaian..."):
     data_tahun = load_data_tahun(session, office, tahun)
     with kanan:
         triwulan = pilih_triwulan(latest_triwulan(data_tahun.data))
-    capaian = compute_capaian_tahun(session, office, tahun, triwulan)
-    tren = capaian_per_triwulan(session, office, tahun, triwulan)
+    capaian = compute_capaian_tahun(session, office, tahun, triwulan, hanya)
+    tren = capaian_per_triwulan(session, office, tahun, triwulan, hanya)
+    angka = load_data_tahun(session, office, tahun, hanya_disahkan=True) if hanya else data_tahun
+    kemajuan = kemajuan_unit(session, data_tahun, bulan_akhir(triwulan))
+    lengkap = kelengkapan_tanda(session, data_tahun, bulan_akhir(triwulan))
 
 judul.title(f"Kinerja {office.nama} {tahun}")
 st.caption(f"Capaian {tw_label(triwulan)} · {capaian.data_tahun.versi.nama} · target sesuai Rencana Aksi")
+catatan_cakupan(hanya)
 if latest_bulan(data_tahun.data) is None:
     st.info(
         "Belum ada realisasi untuk tahun ini. Langkah berikutnya: admin membuat akun operator tiap seksi "
@@ -53,7 +62,7 @@ if latest_bulan(data_tahun.data) is None:
 
 per_unit = capaian_per_unit(capaian)
 kantor = per_unit[per_unit["unit"] == capaian.data_tahun.baris[0].unit.kode].iloc[0]
-realisasi, pagu, serapan = penyerapan_total(data_tahun, bulan_akhir(triwulan))
+realisasi, pagu, serapan = penyerapan_total(angka, bulan_akhir(triwulan))
 skor = skor_khusus(capaian)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Capaian sasaran strategis", persen(kantor["capaian"]) or "–", kantor["kategori"],
@@ -68,35 +77,33 @@ for col, key, judul_skor in ((m3, "ikm", "IKM"), (m4, "akip", "Nilai AKIP")):
         col.metric(judul_skor, format_angka(s["nilai"]) or "belum ada", keterangan, delta_color="off",
                    delta_arrow="off", border=True, help=f"{s['nama']}; target {format_angka(s['target'])}")
 
-per_unit["label"] = per_unit["capaian"].map(lambda v: persen(v) or "belum ada data")
-per_unit["panjang"] = per_unit["capaian"].fillna(0)  # a unit without data still gets its row and label
-fig = px.bar(per_unit, x="panjang", y="unit_nama", color="kategori", orientation="h", text="label",
-             color_discrete_map=WARNA_KATEGORI, labels={"panjang": "Capaian (%)", "unit_nama": ""},
-             category_orders={"unit_nama": list(per_unit["unit_nama"])})
-fig.add_vline(x=100, line_dash="dot", line_color="#555")
-fig.for_each_trace(lambda t: t.update(textposition="outside") if t.name == "Belum ada data" else None)
-st.plotly_chart(style_figure(fig, f"Capaian per unit {tw_label(triwulan)} {tahun}"), width="stretch")
+if (fig := grafik.capaian_per_unit(per_unit, f"{tw_label(triwulan)} {tahun}")) is not None:
+    st.plotly_chart(fig, width="stretch", key="beranda_unit")
+if (fig := grafik.capaian_per_triwulan(tren, tahun)) is not None:
+    st.plotly_chart(fig, width="stretch", key="beranda_triwulan")
 
-tren["triwulan_label"] = tren["triwulan"].map(nama_triwulan)
-fig = px.line(tren.dropna(subset=["capaian"]), x="triwulan_label", y="capaian", color="unit_nama", markers=True,
-              labels={"capaian": "Capaian (%)", "triwulan_label": "", "unit_nama": "Unit"})
-fig.update_yaxes(range=[0, max(110, (tren["capaian"].max() or 0) + 10)])
-st.plotly_chart(style_figure(fig, f"Capaian per triwulan {tahun}"), width="stretch")
+st.subheader("Kemajuan verifikasi")
+st.caption("Status isian tiap unit tiga bulan terakhir s.d. akhir triwulan yang dipilih: draf, diajukan, "
+           "diverifikasi, disahkan, atau dikembalikan untuk diperbaiki.")
+st.dataframe(kemajuan.drop(columns="unit").rename(columns={"unit_nama": "Unit"}).set_index("Unit").style
+             .map(lambda v: WARNA_STATUS.get(v, "")), width="stretch", key="beranda_kemajuan")
 
 st.subheader(f"Kelengkapan pengisian s.d. {nama_triwulan(triwulan)}")
-st.caption("Persentase indikator dan sub kegiatan yang sudah diisi tiap unit per bulan; 0 berarti belum melapor.")
-grid = kelengkapan(data_tahun, bulan_akhir(triwulan))
-bulan_cols = [c for c in grid.columns if c not in ("unit", "unit_nama")]
-st.dataframe(
-    grid.drop(columns="unit").rename(columns={"unit_nama": "Unit"}).set_index("Unit").style.format("{:d} %")
-    .map(warna_persen, subset=bulan_cols),
-    width="stretch",
-)
+st.caption("Persentase indikator dan sub kegiatan yang sudah diisi tiap unit per bulan, dengan jumlah berkas bukti "
+           "dukung. *Terlambat*: batas waktu isian lewat dan belum diajukan; *belum diisi*: lewat batas dan kosong.")
+teks, persen_grid = grid_kelengkapan(lengkap)
+st.dataframe(teks.style.apply(lambda _: persen_grid.map(warna_persen), axis=None), width="stretch",
+             key="beranda_kelengkapan")
 
-st.subheader("Indikator dengan capaian terendah")
-worst = indikator_table(capaian, office.batas_cek_capaian).drop_duplicates("kode").head(8)
-st.dataframe(
-    tabel(worst[["unit_nama", "indikator", "capaian_sd_tw", "kategori", "dicek"]], persen=("capaian_sd_tw",)),
-    hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN,
-)
+st.subheader(f"Indikator dengan capaian di bawah Tinggi (< 76 %) {tw_label(triwulan)}")
+worst = grafik.indikator_terendah(indikator_table(capaian, office.batas_cek_capaian))
+if worst.empty:
+    st.success("Tidak ada indikator dengan capaian di bawah kategori Tinggi.")
+else:
+    st.dataframe(
+        tabel(worst[["indikator", "capaian_sd_tw", "kategori", "dicek", "unit_nama"]], persen=("capaian_sd_tw",)),
+        hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN, row_height=BARIS_TINGGI,
+        height=tinggi(len(worst)), key="beranda_terendah",
+    )
 st.caption("Daftar lengkap dan rinciannya ada di menu **Capaian indikator** dan **Per unit & indikator**.")
+tampil_berisiko(office, tahun, hanya)

@@ -6,8 +6,8 @@ from kinerja.baca.laporan import compute_capaian_tahun
 from kinerja.baca.ringkasan import indikator_table, latest_triwulan
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import load_data_tahun
-from pages._tampil import KOLOM_CAPAIAN, tabel, tw_label
-from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
+from pages._tampil import BARIS_TINGGI, KOLOM_CAPAIAN, URUT_CAPAIAN, tabel, tinggi, tw_label
+from pages._ui import engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
 user = require()
 office = instansi(user)
@@ -17,7 +17,7 @@ with c1:
 with new_session(engine()) as session:
     with c2:
         triwulan = pilih_triwulan(latest_triwulan(load_data_tahun(session, office, tahun).data), key="capaian_tw")
-    capaian = compute_capaian_tahun(session, office, tahun, triwulan)
+    capaian = compute_capaian_tahun(session, office, tahun, triwulan, pilih_cakupan(user))
 table = indikator_table(capaian, office.batas_cek_capaian)
 with c3:
     units = st.multiselect("Unit", list(dict.fromkeys(table["unit_nama"])), key="capaian_unit",
@@ -28,10 +28,9 @@ if units:
 st.title(f"Capaian indikator {tw_label(triwulan)} {tahun}")
 st.caption(f"{len(table)} baris perjanjian, diurutkan dari capaian terendah; kosong = belum ada realisasi. "
            "Klik judul kolom untuk mengurutkan.")
-columns = ["unit_nama", "no", "indikator", "satuan", "target_tahunan", "target_sd_tw", "realisasi_sd_tw",
-           "capaian_sd_tw", "capaian_tahunan", "kategori", "dicek"]
 st.dataframe(
-    tabel(table[columns], angka=("target_tahunan", "target_sd_tw", "realisasi_sd_tw"),
+    tabel(table[URUT_CAPAIAN], angka=("target_tahunan", "target_sd_tw", "realisasi_sd_tw"),
           persen=("capaian_sd_tw", "capaian_tahunan")),
-    hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN, height=620,
+    hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN, row_height=BARIS_TINGGI,
+    height=tinggi(len(table)), key="capaian_tabel",
 )

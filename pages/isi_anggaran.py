@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kinerja.aturan.angka import RUPIAH, parse_angka
 from kinerja.aturan.format import format_rupiah, nama_bulan
 from kinerja.baca.entri import entries_anggaran_from_grid, grid_anggaran
 from kinerja.baca.pemeriksaan import bukti_per_indikator, keadaan_bulan, kelengkapan_bulan
@@ -18,7 +19,7 @@ from pages._periksa import (
     tombol_ajukan,
     versi_dilihat,
 )
-from pages._tampil import kunci_grid, simpan_grid, teks_polos
+from pages._tampil import BARIS_TINGGI, kunci_grid, simpan_grid, teks_polos, tinggi
 from pages._ui import engine, instansi, pilih_isian, require
 
 user = require()
@@ -26,8 +27,8 @@ office = instansi(user)
 tahun, bulan, unit = pilih_isian(user, office, "ang")
 
 st.title(f"Realisasi anggaran {teks_polos(unit.nama)}")
-st.caption(f"{nama_bulan(bulan)} {tahun}. Rupiah yang dibelanjakan bulan ini per sub kegiatan, tanpa titik atau "
-           "dengan titik ribuan (1.250.000). Kosongkan sel untuk menghapus.")
+st.caption(f"{nama_bulan(bulan)} {tahun}. Rupiah yang dibelanjakan bulan ini per sub kegiatan, boleh ditulis "
+           "1250000, 1.250.000 atau Rp 1.250.000. Kosongkan sel untuk menghapus.")
 with new_session(engine()) as session:
     before = grid_anggaran(session, office, tahun, unit.id, bulan)
     keadaan = keadaan_bulan(session, unit, tahun, bulan)
@@ -40,6 +41,9 @@ if before.empty:
     st.info("Unit ini tidak mengelola sub kegiatan.")
     st.stop()
 
+# Rupiah the Indonesian way in every cell, the typed one too ("Rp 10.745.500"; the parser reads it back, and
+# reads 10745500 or 10.745.500 just as well).
+before = before.assign(realisasi=[format_rupiah(parse_angka(v, RUPIAH)) for v in before["realisasi"]])
 shown = before.drop(columns="versi").assign(pagu=before["pagu"].map(format_rupiah),
                                             sebelumnya=before["sebelumnya"].map(format_rupiah))
 editor_key = kunci_grid("ang", f"grid_anggaran_{unit.id}_{tahun}_{bulan}")
@@ -48,12 +52,17 @@ before = versi_dilihat("ang", editor_key, before)
 after = st.data_editor(
     # A locked month gets a grid of its own key: edits typed before it was locked are not shown as if kept.
     shown, key=f"{editor_key}_terkunci" if keadaan.terkunci else editor_key, hide_index=True, width="stretch",
-    num_rows="fixed",
+    num_rows="fixed", row_height=BARIS_TINGGI, height=tinggi(len(shown)),
     disabled=True if keadaan.terkunci else ["kode", "sub_kegiatan", "pagu", "sebelumnya"],
+    # Kode and the name stay pinned while the Keterangan is typed; the Rupiah typed into come first after them.
+    column_order=["kode", "sub_kegiatan", "realisasi", "keterangan", "sebelumnya", "pagu"],
     column_config={
-        "kode": "Kode", "sub_kegiatan": st.column_config.TextColumn("Sub kegiatan", width="medium"),
-        "pagu": "Pagu", "sebelumnya": "Realisasi s.d. bulan lalu", "realisasi": "Realisasi bulan ini (Rp)",
-        "keterangan": "Keterangan",
+        "kode": st.column_config.TextColumn("Kode", width=64, pinned=True),
+        "sub_kegiatan": st.column_config.TextColumn("Sub kegiatan", width=170, pinned=True),
+        "pagu": st.column_config.TextColumn("Pagu", width=135),
+        "sebelumnya": st.column_config.TextColumn("Realisasi s.d. bulan lalu", width=135),
+        "realisasi": st.column_config.TextColumn("Realisasi bulan ini (Rp)", width=150),
+        "keterangan": st.column_config.TextColumn("Keterangan", width=180),
     },
 )
 if keadaan.terkunci is None:

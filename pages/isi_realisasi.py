@@ -6,13 +6,18 @@ import streamlit as st
 from kinerja.aturan.format import nama_bulan
 from kinerja.baca.entri import entries_from_grid, grid_realisasi
 from kinerja.baca.pemeriksaan import bukti_per_indikator, keadaan_bulan, kelengkapan_bulan
+from kinerja.baca.unit_saya import info_formulir
+from kinerja.dokumen.templat_analisis import parse_analisis_template, preview_analisis
 from kinerja.dokumen.templat_baca import parse_template, preview_changes
 from kinerja.dokumen.templat_buat import MIME, build_template
 from kinerja.errors import ValidationError
+from kinerja.simpan.analisis import save_templat
 from kinerja.simpan.bukti import list_bukti
 from kinerja.simpan.db import new_session
+from kinerja.simpan.queries import load_data_tahun
 from kinerja.simpan.realisasi import periksa_realisasi, save_realisasi
 from kinerja.simpan.tanggapan import list_tanggapan
+from pages._formulir import formulir_realisasi
 from pages._periksa import (
     UMUM,
     bagian_bukti,
@@ -24,13 +29,16 @@ from pages._periksa import (
     tombol_ajukan,
     versi_dilihat,
 )
-from pages._tampil import kunci_grid, masalah, simpan_grid, teks_polos
+from pages._tampil import BARIS_TINGGI, kunci_grid, masalah, simpan_grid, teks_polos, tinggi
 from pages._ui import engine, instansi, pilih_isian, require
 
 # Widths that fit the grid beside the sidebar on a 1366 px screen, the counts included.
-KOLOM = {"kode": ("Kode", 72), "indikator": ("Indikator", "medium"), "satuan": ("Satuan", 72), "jenis": ("Diisi", 52),
-         "nilai": ("Nilai", 64), "pembilang": ("Pembilang", 92), "penyebut": ("Penyebut", 88),
+# The name is pinned and wraps; the cells typed into come right after it, the rest follows.
+KOLOM = {"kode": ("Kode", 72), "indikator": ("Indikator", 170), "satuan": ("Satuan", 72), "jenis": ("Diisi", 52),
+         "nilai": ("Nilai", 64), "pembilang": ("Pembilang", 88), "penyebut": ("Penyebut", 84),
          "keterangan": ("Keterangan", 130), "otomatis": ("Otomatis", 130)}
+KOLOM_URUT = ["indikator", "nilai", "pembilang", "penyebut", "keterangan", "satuan", "jenis", "otomatis", "tanggapan",
+              "bukti", "kode"]
 
 user = require()
 office = instansi(user)
@@ -60,16 +68,24 @@ shown = before.drop(columns="versi").assign(
     tanggapan=pd.array([len(threads.get(k, [])) or None for k in before["kode"]], dtype="Int64"),
     bukti=pd.array([len(bukti.get(k, [])) or None for k in before["kode"]], dtype="Int64"),
 )
-after = st.data_editor(
-    # A locked month gets a grid of its own key: edits typed before it was locked are not shown as if kept.
-    shown, key=f"{editor_key}_terkunci" if keadaan.terkunci else editor_key, hide_index=True, width="stretch",
-    num_rows="fixed", placeholder="",
-    disabled=True if keadaan.terkunci else ["kode", "indikator", "satuan", "jenis", "otomatis", "tanggapan", "bukti"],
-    column_order=[c for c in shown.columns if c != "otomatis" or otomatis.any()],
-    column_config={k: st.column_config.TextColumn(label, width=w) for k, (label, w) in KOLOM.items()} | {
-        "tanggapan": st.column_config.NumberColumn("Tanggapan", width=84, help="Pesan atasan dan jawaban Anda"),
-        "bukti": st.column_config.NumberColumn("Bukti", width=52, help="Berkas bukti dukung indikator ini")},
-)
+if st.toggle("Mode formulir (ponsel)", key="isi_formulir",
+             help="Satu indikator per layar, dengan tombol sebelumnya dan berikutnya: untuk layar kecil."):
+    with new_session(engine()) as session:
+        info = info_formulir(load_data_tahun(session, office, tahun, bulan), unit.id, bulan)
+    after = formulir_realisasi("isi", editor_key, before, info, terkunci=keadaan.terkunci is not None)
+else:
+    after = st.data_editor(
+        # A locked month gets a grid of its own key: edits typed before it was locked are not shown as if kept.
+        shown, key=f"{editor_key}_terkunci" if keadaan.terkunci else editor_key, hide_index=True, width="stretch",
+        num_rows="fixed", placeholder="", row_height=BARIS_TINGGI, height=tinggi(len(shown)),
+        disabled=True if keadaan.terkunci else ["kode", "indikator", "satuan", "jenis", "otomatis", "tanggapan",
+                                                "bukti"],
+        column_order=[c for c in KOLOM_URUT if c != "otomatis" or otomatis.any()],
+        column_config={k: st.column_config.TextColumn(label, width=w, pinned=k == "indikator")
+                       for k, (label, w) in KOLOM.items()} | {
+            "tanggapan": st.column_config.NumberColumn("Tanggapan", width=84, help="Pesan atasan dan jawaban Anda"),
+            "bukti": st.column_config.NumberColumn("Bukti", width=52, help="Berkas bukti dukung indikator ini")},
+    )
 if otomatis.any():
     st.caption("Baris bertanda *Otomatis* dihitung sistem (turunan, penyerapan anggaran, IKM/AKIP) dan tidak diisi.")
 
@@ -104,7 +120,7 @@ def _templat() -> bytes:
 
 st.download_button("Unduh templat Excel", _templat, file_name=f"realisasi-{tahun}-{unit.kode}.xlsx", mime=MIME,
                    key="isi_templat_unduh", on_click="ignore")
-berkas = st.file_uploader("Unggah templat yang sudah diisi", type=["xlsx"],
+berkas = st.file_uploader("Unggah templat yang sudah diisi (.xlsx, paling besar 10 MB)", type=["xlsx"],
                           key=f"isi_templat_{st.session_state.get('isi_templat_n', 0)}")
 if berkas is None:
     st.stop()
@@ -113,6 +129,8 @@ try:
         allowed = None if user.peran == "admin" else {user.unit_id}
         entries = parse_template(berkas.getvalue(), session, office, tahun, allowed, name=berkas.name)
         changes = preview_changes(session, office, tahun, entries)
+        analisis = parse_analisis_template(berkas.getvalue(), session, office, tahun, allowed, name=berkas.name)
+        changes += preview_analisis(session, office, tahun, analisis)  # the "Analisis <unit>" sheets
 except ValidationError as e:
     masalah(e.problems, "Berkas tidak diimpor, tidak ada yang disimpan. Perbaiki dulu:")
     st.stop()
@@ -130,7 +148,8 @@ if peringatan:
 if st.button(f"Simpan semua ({len(changes)} perubahan)", type="primary", key="isi_templat_simpan",
              disabled=bool(peringatan) and not yakin):
     try:
-        n = save_realisasi(eng, instansi_id=office.id, tahun=tahun, entries=entries, pengguna=user, yakin=yakin)
+        n = sum(save_templat(eng, instansi_id=office.id, tahun=tahun, realisasi=entries, analisis=analisis,
+                             pengguna=user, yakin=yakin))
     except ValidationError as e:
         masalah(e.problems)
     else:

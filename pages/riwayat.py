@@ -2,16 +2,18 @@
 
 import streamlit as st
 
+from kinerja.simpan.auth import list_users
 from kinerja.simpan.db import new_session
 from kinerja.simpan.jejak import TABEL_LABEL, export_jejak_csv, list_jejak_tahun, list_riwayat
 from kinerja.simpan.queries import list_tahun, list_units
+from pages._tampil import BARIS_TINGGI
 from pages._ui import engine, instansi, require
 
 user = require()
 office = instansi(user)
 st.title("Riwayat perubahan")
 st.caption(f"Setiap perubahan tercatat dan tidak dapat diubah atau dihapus, juga oleh basis datanya sendiri: "
-           f"siapa, kapan, nilai sebelum dan sesudah, dan alasannya. Waktu menurut zona {office.zona_waktu}.")
+           f"siapa, kapan, nilai sebelum dan sesudah, dan alasannya. Waktu setempat (zona {office.zona_waktu}).")
 with new_session(engine()) as session:
     years = list_tahun(session, office.id, draf=True)
     units = {u.kode: u.nama for u in list_units(session, office.id)}
@@ -30,10 +32,21 @@ if not rows:
     st.info("Tidak ada perubahan tercatat untuk pilihan ini.")
 else:
     st.caption(f"{len(rows)} perubahan terakhir (paling banyak 500).")
+    # Names in place of codes: the user's full name (the username after it) and the unit's name.
+    nama = {p.username: f"{p.nama} ({p.username})" for p in list_users(engine(), office.id)}
+
+    def item(text: str) -> str:
+        kode, sep, rest = text.partition(" — ")
+        return f"{units[kode]}{sep}{rest}" if sep and kode in units else text
+
     st.dataframe(
-        [{"Waktu": r.waktu, "Pengguna": r.pengguna, "Data": r.data, "Item": r.item, "Aksi": r.aksi,
-          "Sebelum": r.sebelum, "Sesudah": r.sesudah, "Alasan": r.alasan} for r in rows],
-        hide_index=True, width="stretch", placeholder="–",
+        [{"Waktu": r.waktu, "Pengguna": nama.get(r.pengguna, r.pengguna), "Data": r.data, "Item": item(r.item),
+          "Aksi": r.aksi, "Sebelum": r.sebelum, "Sesudah": r.sesudah, "Alasan": r.alasan} for r in rows],
+        hide_index=True, width="stretch", placeholder="–", row_height=BARIS_TINGGI, key="riwayat_tabel_jejak",
+        column_config={"Waktu": st.column_config.TextColumn("Waktu", width=150, pinned=True),
+                       "Item": st.column_config.TextColumn("Item", width=220),
+                       "Sebelum": st.column_config.TextColumn("Sebelum", width=180),
+                       "Sesudah": st.column_config.TextColumn("Sesudah", width=180)},
     )
 
 

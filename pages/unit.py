@@ -1,14 +1,15 @@
 """A page per unit and per indicator: rows of its agreement, monthly trend, keterangan, Penjelasan."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
+from kinerja.baca import grafik
 from kinerja.baca.laporan import compute_capaian_tahun
-from kinerja.baca.ringkasan import indikator_table, latest_triwulan, tren_indikator
+from kinerja.baca.ringkasan import indikator_table, latest_bulan, latest_triwulan, tren_indikator
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import list_penjelasan, load_data_tahun
-from pages._tampil import KOLOM_CAPAIAN, style_figure, tabel, teks_polos
-from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
+from pages._perbandingan import tampil_perbandingan_indikator
+from pages._tampil import BARIS_TINGGI, KOLOM_CAPAIAN, tabel, teks_polos, tinggi
+from pages._ui import engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
 user = require()
 office = instansi(user)
@@ -16,10 +17,10 @@ c1, c2, c3 = st.columns([1, 1, 2])
 with c1:
     tahun = pilih_tahun(office, key="unit_tahun")
 with new_session(engine()) as session:
-    data_tahun = load_data_tahun(session, office, tahun)
+    data_tahun = load_data_tahun(session, office, tahun, hanya_disahkan=pilih_cakupan(user))
     with c2:
         triwulan = pilih_triwulan(latest_triwulan(data_tahun.data), key="unit_tw")
-    capaian = compute_capaian_tahun(session, office, tahun, triwulan)
+    capaian = compute_capaian_tahun(session, office, tahun, triwulan, data_tahun.hanya_disahkan)
 units = {b.unit.kode: b.unit.nama for b in data_tahun.baris}
 with c3:
     unit = st.selectbox("Unit", list(units), format_func=units.get, key="unit_pilih")
@@ -28,17 +29,21 @@ table = indikator_table(capaian, office.batas_cek_capaian)
 table = table[table["unit"] == unit].sort_values("no", key=lambda s: s.str.zfill(3))
 st.title(teks_polos(units[unit]))
 st.dataframe(
-    tabel(table[["no", "indikator", "satuan", "target_sd_tw", "realisasi_sd_tw", "capaian_sd_tw", "kategori",
-                 "dicek"]],
+    tabel(table[["indikator", "capaian_sd_tw", "kategori", "dicek", "realisasi_sd_tw", "target_sd_tw", "satuan",
+                 "no"]],
           angka=("target_sd_tw", "realisasi_sd_tw"), persen=("capaian_sd_tw",)),
-    hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN,
+    hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN, row_height=BARIS_TINGGI,
+    height=tinggi(len(table)), key="unit_tabel",
 )
 
 pilihan = dict(zip(table["kode"], table["no"] + ". " + table["indikator"], strict=True))
 kode = st.selectbox("Indikator", list(pilihan), format_func=pilihan.get, key="unit_indikator")
 ind = next(b.indikator for b in data_tahun.baris if b.indikator.kode == kode)
 tren = tren_indikator(data_tahun, kode)
-if tren["realisasi_sd"].isna().all():
+definisi = next(i for i in data_tahun.data.indikator if i.kode == kode)
+fig = grafik.tren_indikator(tren, definisi, ind.nama, ind.satuan, tahun, latest_bulan(data_tahun.data),
+                            dicek=table.loc[table["kode"] == kode, "dicek"].iloc[0])
+if fig is None:
     sumber = {"input": "operator unitnya mengisi realisasi bulanan",
               "turunan": "indikator di bawahnya punya capaian",
               "anggaran": "realisasi anggaran sub kegiatannya diisi"}[ind.sumber]
@@ -46,14 +51,9 @@ if tren["realisasi_sd"].isna().all():
         sumber = "admin menyimpan survei IKM atau nilai AKIP"
     st.info(f"Belum ada realisasi untuk indikator ini. Grafik muncul setelah {sumber}.")
 else:
-    fig = go.Figure()
-    if ind.sumber == "input":
-        bulanan = tren["nilai"] if ind.jenis == "tunggal" else tren["pembilang"]
-        fig.add_bar(x=tren["nama_bulan"], y=bulanan, name="Nilai bulan ini" if ind.jenis == "tunggal" else "Pembilang")
-    fig.add_scatter(x=tren["nama_bulan"], y=tren["realisasi_sd"], name="Realisasi s.d. bulan", mode="lines+markers",
-                    connectgaps=True)
-    st.plotly_chart(style_figure(fig, f"{ind.nama} ({ind.satuan}) per bulan {tahun}"), width="stretch")
+    st.plotly_chart(fig, width="stretch", key="unit_grafik")
 
+tampil_perbandingan_indikator(office, tahun, triwulan, kode)
 catatan = [(b, e.keterangan) for b, e in sorted(data_tahun.data.realisasi.get(kode, {}).items()) if e.keterangan]
 if catatan:
     # Keterangan is typed by operators: shown as plain cells, never as Markdown (no images, links or headings).

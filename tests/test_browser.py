@@ -4,216 +4,36 @@ What AppTest cannot show: the real sign-in round trip, typing into the canvas gr
 are actually drawn. Screenshots of every step land in tests/screenshots/ (git-ignored).
 """
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from kinerja.aturan.format import format_rupiah
 from kinerja.simpan.auth import count_users, create_user
 from kinerja.simpan.db import get_engine, new_session
 from kinerja.simpan.queries import get_instansi, list_units, load_realisasi_anggaran
+from tests import _browser
+from tests._browser import (
+    PASSWORD,
+    PERENCANAAN,
+    add_user,
+    choose,
+    drawn_chart,
+    go_to,
+    heading,
+    settle,
+    shot,
+    sign_in,
+    sign_out,
+    type_into_cell,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "tests" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-PASSWORD = "rahasia-123"
-PERENCANAAN = "Sub Bagian Perencanaan dan Kepegawaian"
+# The module's fixtures: one app server (on the database app_db names), one Chromium, a fresh page per test.
+app_db, app_url, browser, page = _browser.app_db, _browser.app_url, _browser.browser, _browser.page
 INDIKATOR = "Jumlah dokumen perencanaan perangkat daerah yang disusun"  # IK-6.1.1, 3 Dokumen a year
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def app_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The database URL of the module's app server (empty until the app's first run seeds it)."""
-    return f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'k.db'}"
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory, app_db: str) -> Iterator[str]:
-    """Start `streamlit run dashboard.py` on a free loopback port with its own empty database."""
-    folder = tmp_path_factory.mktemp("browser")
-    port = _free_port()
-    env = os.environ | {"KINERJA_DATABASE_URL": app_db}
-    log = (folder / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while not _healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; see {folder / 'streamlit.log'}")
-            time.sleep(0.2)  # polling the health endpoint, not waiting on the app
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Debian's Chromium is needed at {CHROMIUM}: apt-get install -y chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1200}, locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
-def settle(page: Page) -> None:
-    """Wait until Streamlit has finished the current run (call after the new run's own content showed)."""
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def heading(page: Page, text: str, timeout: float = 30_000) -> None:
-    expect(page.get_by_role("heading", name=text, level=1)).to_be_visible(timeout=timeout)
-    settle(page)
-
-
-def choose(page: Page, label: str, option: str, scope: Page | Locator | None = None) -> None:
-    """Pick `option` in the selectbox labelled `label`."""
-    (scope or page).get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
-
-
-def go_to(page: Page, menu: str, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=menu, exact=True).click()
-    heading(page, title)
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Keluar").click()
-    heading(page, "Masuk ke Kinerja")
-
-
-def sign_in(page: Page, username: str, title: str) -> None:
-    page.get_by_label("Nama pengguna", exact=True).fill(username)
-    page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    heading(page, title)
-
-
-def add_user(page: Page, username: str, nama: str, peran: str, unit: str) -> None:
-    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Tambah"))
-    form.get_by_label("Nama lengkap", exact=True).fill(nama)
-    form.get_by_label("Nama pengguna", exact=True).fill(username)
-    choose(page, "Peran", peran, form)
-    choose(page, "Unit (wajib untuk operator)", unit, form)
-    form.get_by_label(re.compile(r"^Kata sandi awal")).fill(PASSWORD)
-    form.get_by_role("button", name="Tambah").click()
-    expect(page.get_by_text(f"Pengguna {username} dibuat.")).to_be_visible()
-    settle(page)
-
-
-def type_into_cell(page: Page, grid: Locator, row_text: str, column: str, value: str) -> None:
-    """Type into the grid cell of the row showing `row_text`, under `column` (the grid is a canvas).
-
-    The canvas keeps an accessible table of its visible cells (ids glide-cell-<col>-<row>): it
-    says where a cell is and which one is selected, so the keyboard can walk there.
-    """
-    settle(page)  # a grid redrawn by a run still in flight would drop what is typed into it
-    expect(grid.locator("td", has_text=row_text)).to_have_count(1)
-    col = grid.locator("th").all_text_contents().index(column)
-    row = grid.locator("td[aria-colindex='1']").all_text_contents().index(row_text)
-    cell = grid.locator(f"#glide-cell-{col}-{row}")
-    for _ in range(5):  # a grid mounted by the run that just ended may drop a click or a key: walk again
-        if _walk_to(page, grid, col, row):
-            break
-    expect(cell).to_have_attribute("aria-selected", "true")
-    for _ in range(3):  # an edit overlay opened while the grid redraws can close without committing
-        page.keyboard.press("Enter")
-        editor = page.locator("#portal textarea, #portal input").first
-        expect(editor).to_be_visible()
-        editor.fill(value)
-        page.keyboard.press("Enter")
-        try:
-            expect(cell).to_have_text(value, timeout=3_000)
-            break
-        except AssertionError:
-            cell.click()
-    expect(cell).to_have_text(value)
-
-
-def _walk_to(page: Page, grid: Locator, col: int, row: int) -> bool:
-    """Click the first cell, then walk with the arrow keys to (col, row), checking every step; False if lost."""
-    selected = grid.locator("td[aria-selected='true']")
-    box = grid.get_by_test_id("data-grid-canvas").bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 20, box["y"] + 52)  # a cell of the first row, below the 35 px header
-    try:
-        expect(selected).to_have_count(1, timeout=2_000)
-    except AssertionError:
-        return False
-    at_col, at_row = (int(n) for n in (selected.get_attribute("id") or "").removeprefix("glide-cell-").split("-"))
-    while (at_col, at_row) != (col, row):
-        key, step = (("ArrowRight", (1, 0)) if at_col < col else ("ArrowLeft", (-1, 0)) if at_col > col
-                     else ("ArrowDown", (0, 1)) if at_row < row else ("ArrowUp", (0, -1)))
-        page.keyboard.press(key)
-        at_col, at_row = at_col + step[0], at_row + step[1]
-        try:
-            expect(grid.locator(f"#glide-cell-{at_col}-{at_row}")).to_have_attribute("aria-selected", "true",
-                                                                                     timeout=2_000)
-        except AssertionError:
-            return False
-    return True
-
-
-def drawn_chart(page: Page, title: str) -> Locator:
-    """Return the Plotly chart titled `title`, once its SVG has marks in it."""
-    chart = page.locator(".js-plotly-plot").filter(has=page.locator(".gtitle", has_text=title))
-    expect(chart).to_have_count(1)
-    expect(chart.locator("svg.main-svg").first).to_be_visible()
-    return chart
 
 
 def test_first_day_admin_operator_pimpinan(app_url: str, page: Page) -> None:
@@ -243,8 +63,10 @@ def test_first_day_admin_operator_pimpinan(app_url: str, page: Page) -> None:
 
     sign_in(page, "kasubag.perencanaan", f"Realisasi {PERENCANAAN}")
     nav = page.get_by_test_id("stSidebarNav")
-    # The operator's menu holds the two entry pages and their own account, nothing else (icons are ligature text).
+    # The operator's menu holds the entry pages, their unit's own view and their account, nothing else (icons are
+    # ligature text).
     expect(nav.get_by_role("link")).to_have_text([re.compile("Isi realisasi$"), re.compile("Isi realisasi anggaran$"),
+                                                  re.compile("Analisis triwulan$"), re.compile("Kinerja unit saya$"),
                                                   re.compile("Akun saya$")])
     grid = page.get_by_test_id("stDataFrame").first
     bulan = page.get_by_role("combobox", name="Bulan").input_value()
@@ -318,7 +140,7 @@ def test_ten_saves_in_a_row_each_leave_their_message(app_url: str, app_db: str, 
         expect(message).to_be_visible()  # still there after the grid's own rerun has finished
         grid = page.get_by_test_id("stDataFrame").first
         # The grid is drawn anew from the database: wait until it shows what was saved before typing again.
-        expect(grid.locator("td", has_text=str(1000 * n))).to_have_count(1)
+        expect(grid.locator("td", has_text=format_rupiah(1000 * n))).to_have_count(1)
     shot(page, "10-sepuluh-simpan")
     with new_session(engine) as session:
         saved = load_realisasi_anggaran(session, office.id, 2025)
@@ -404,3 +226,16 @@ def test_a_month_is_returned_with_a_note_fixed_resubmitted_verified_and_approved
         saved = load_realisasi(session, office.id, 2025)
     assert (row.status, row.diubah_oleh) == ("disahkan", "camat.verifikasi")
     assert saved["IK-6.1.4"][2].nilai == 2
+
+    # The Camat turns on approved-only mode: IK-6.1.4 counts February's approved 2 Laporan, nothing else.
+    masuk("camat.verifikasi", "Kinerja Kecamatan Mangkutana 2025")
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Capaian indikator", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Capaian indikator")
+    settle(page)
+    page.get_by_test_id("stSidebar").get_by_text("Hanya angka yang disahkan", exact=True).click()
+    expect(page.get_by_text("Angka: hanya realisasi yang sudah disahkan").first).to_be_visible()
+    settle(page)
+    baris = page.get_by_test_id("stDataFrame").first.locator(
+        "tr", has_text="Jumlah Laporan Evaluasi Kinerja Perangkat Daerah")
+    expect(baris.locator("td").filter(has_text=re.compile(r"^\s*2\s*$"))).to_have_count(1)
+    shot(page, "14-hanya-disahkan")

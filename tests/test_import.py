@@ -298,10 +298,10 @@ def test_kinerja_import_ikm_prints_ikm_and_mutu_and_sets_the_ikm_realisation(cli
     content = IKM + "4,4,4,4,4,4,4,4,4\n3,3,3,3,3,3,3,3,3\n,,,,,,,,\n4,4,4,4,4,4,4,4,4\n3,3,3,3,3,3,3,3,3\n"
     result = cli_import(cli, tmp_path, "ikm", content, bulan=6)
     assert result.exit_code == 0, result.output
-    assert "IKM: 87.50" in result.output
+    assert "IKM: 87,50" in result.output
     assert "Mutu pelayanan: B (Baik)" in result.output
     assert "Responden: 4" in result.output
-    assert "U1 Persyaratan: NRR 3.50" in result.output
+    assert "U1 Persyaratan: NRR 3,50" in result.output
     assert realisasi_of(cli.engine, "IK-IKM") == {6: (Decimal("87.5"), None, None)}
     assert counts(cli.engine)["SurveiIKM"] == 1
     assert counts(cli.engine)["JawabanIKM"] == 4

@@ -186,6 +186,9 @@ def test_eight_writers_on_one_cell_leave_an_unbroken_chain_of_old_and_new(seeded
     ("nilai_akip", "2025", "Tahun 2025"),
     ("survei_ikm", "2025/6", "Juni 2025"),
     ("pengguna", "operator.satu", "operator.satu"),
+    ("analisis", "2025/IK-6.1.1/TW2", "IK-6.1.1 Jumlah dokumen — triwulan II 2025"),
+    ("target_renstra", "IK-6.1.1/2026", "IK-6.1.1 Jumlah dokumen — tahun 2026"),
+    ("riwayat_realisasi", "IK-6.1.1/2023", "IK-6.1.1 Jumlah dokumen — tahun 2023"),
 ])
 def test_keys_read_as_words(tabel, kunci, expected):
     names = {"IK-6.1.1": "Jumlah dokumen", "6.1.1": "Penyusunan"}

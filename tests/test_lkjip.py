@@ -63,19 +63,24 @@ def test_xlsx_cells_match_the_engine(laporan) -> None:
     assert "Kecamatan Mangkutana" in sheet["A2"].value
     assert sheet["A3"].value == "Tahun 2025"
     assert "PK Perubahan" in sheet["A4"].value
+    assert sheet["A1"].value == "Tabel L.6 Pengukuran Kinerja Sub Bagian Perencanaan dan Kepegawaian Tahun 2025"
     header = [c.value for c in sheet[7]]
-    assert header[:9] == ["No", "Sasaran", "Indikator Kinerja", "Satuan", "Target", "Realisasi", "Capaian (%)",
-                          "Kategori", "Target Renstra"]
-    rows = {row[2]: row for row in sheet.iter_rows(min_row=8, values_only=True)}
+    assert header[:8] == ["No", "Indikator Kinerja", "Satuan", "Target", "Realisasi", "Capaian (%)", "Kategori",
+                          "Target Renstra"]
+    body = list(sheet.iter_rows(min_row=8, values_only=True))
+    # the sasaran is a group row (merged across the table) above its indicator, not a column
+    assert body[0][0].startswith("Terpenuhinya dokumen perencanaan") and body[0][1] is None
+    assert "A8:H8" in {str(m) for m in sheet.merged_cells.ranges}
+    rows = {row[1]: row for row in body if row[1] is not None}
     doc = rows["Jumlah dokumen perencanaan perangkat daerah yang disusun"]
     expected = capaian.hasil["IK-6.1.1"]
-    assert doc[4] == 3 and doc[5] == 2
-    assert doc[6] == pytest.approx(float(expected.capaian_sd_tw)) == pytest.approx(200 / 3)
-    assert doc[7] == "Sedang"
+    assert doc[3] == 3 and doc[4] == 2
+    assert doc[5] == pytest.approx(float(expected.capaian_sd_tw)) == pytest.approx(200 / 3)
+    assert doc[6] == "Sedang"
     ratio = rows["Persentase Ketercapaian Target Kinerja Perangkat Daerah"]
-    assert ratio[5] == pytest.approx(200 / 3)
+    assert ratio[4] == pytest.approx(200 / 3)
     empty = rows["Jumlah Dokumen DPA-SKPD dan Laporan Hasil Koordinasi Penyusunan Dokumen DPA-SKPD"]
-    assert empty[5] is None and empty[6] is None and empty[7] == ""
+    assert empty[4] is None and empty[5] is None and empty[6] == ""
     assert sheet.freeze_panes == "A8"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
 
@@ -96,10 +101,16 @@ def test_docx_has_every_table_in_indonesian_format(laporan) -> None:
     report, capaian = laporan
     doc = Document(io.BytesIO(export_lkjip_docx(report)))
     assert len(doc.tables) == len(report.unit) + 2
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    # numbered as in the draft: 8 sasaran strategis take Tabel 3.4 .. 3.19, so the budget is Tabel 3.20
+    assert captions[0] == "Tabel 3.2 Pengukuran Kinerja Sasaran Strategis (Camat) Tahun 2025"
+    assert captions[3] == "Tabel L.3 Pengukuran Kinerja Seksi Pemberdayaan Masyarakat dan Desa Tahun 2025"
+    assert captions[-2:] == ["Tabel 3.20 Realisasi Anggaran Tahun 2025",
+                             "Tabel 3.22 Efisiensi: Capaian Kinerja dan Penyerapan Anggaran"]
     texts = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
-    akip = next(r for r in texts if r[2] == "Nilai AKIP Perangkat Daerah")
-    assert akip[4] == "70,05" and akip[5] == "72,5"
-    assert akip[6] == format_angka(capaian.hasil["IK-AKIP"].capaian_sd_tw, 2, 2)
+    akip = next(r for r in texts if r[1] == "Nilai AKIP Perangkat Daerah")
+    assert akip[3] == "70,05" and akip[4] == "72,5"
+    assert akip[5] == format_angka(capaian.hasil["IK-AKIP"].capaian_sd_tw, 2, 2)
     assert any(r[3] == "Rp 32.603.700" for r in texts)
 
 
@@ -223,15 +234,41 @@ def test_every_xlsx_and_docx_row_matches_the_engine(laporan) -> None:
     for t, (unit, rows) in enumerate(by_unit.items()):
         sheet_rows = list(book[unit].iter_rows(min_row=8, values_only=True))
         doc_rows = [[c.text for c in r.cells] for r in doc.tables[t].rows][1:]
-        assert len(sheet_rows) == len(doc_rows) == len(rows)
-        for b, cells, texts in zip(rows, sheet_rows, doc_rows, strict=True):
+        # every sasaran of the seed has one indicator: a group row, then the indicator's row
+        assert len(sheet_rows) == len(doc_rows) == 2 * len(rows)
+        for n, b in enumerate(rows):
+            group, cells = sheet_rows[2 * n], sheet_rows[2 * n + 1]
+            assert group[0] == b.sasaran and set(group[1:]) == {None}
+            assert set(doc_rows[2 * n]) == {b.sasaran}  # one merged cell across the table
+            texts = doc_rows[2 * n + 1]
             h = capaian.hasil[b.indikator.kode]
-            assert cells[:4] == (b.no, b.sasaran, b.indikator.nama, b.indikator.satuan)
-            assert cells[4] == pytest.approx(float(h.target_tahunan))
-            assert cells[5] == (None if h.realisasi is None else pytest.approx(float(h.realisasi)))
-            assert cells[6] == (None if h.capaian_sd_tw is None else pytest.approx(float(h.capaian_sd_tw)))
-            assert cells[7] == (h.kategori or "")
-            assert texts[5] == format_angka(h.realisasi)
-            assert texts[6] == format_angka(h.capaian_sd_tw, 2, 2)
+            assert cells[:3] == (b.no, b.indikator.nama, b.indikator.satuan)
+            assert cells[3] == pytest.approx(float(h.target_tahunan))
+            assert cells[4] == (None if h.realisasi is None else pytest.approx(float(h.realisasi)))
+            assert cells[5] == (None if h.capaian_sd_tw is None else pytest.approx(float(h.capaian_sd_tw)))
+            assert cells[6] == (h.kategori or "")
+            assert texts[4] == format_angka(h.realisasi)
+            assert texts[5] == format_angka(h.capaian_sd_tw, 2, 2)
             checked += 1
     assert checked == 66
+
+
+def test_xlsx_prints_one_page_wide_with_repeated_headers_and_rows_tall_enough(laporan) -> None:
+    report, _ = laporan
+    book = openpyxl.load_workbook(io.BytesIO(export_lkjip_xlsx(report)))
+    for sheet in book:
+        # one page wide (1 is the file format's default, so it is left out), as many pages tall as needed
+        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$7:$7"  # the header row repeats on every printed page
+    sheet = book["UMUMKEU"]
+    heights = {row[1].value: sheet.row_dimensions[row[1].row].height or 15 for row in sheet.iter_rows(min_row=8)
+               if row[1].value}  # None: the default height, 15 points
+    # 146 characters in the Indikator column (42 wide: 45 characters a line) wrap to 4 lines of 15 points
+    long = next(n for n in heights if n.startswith("Jumlah Laporan Keuangan Bulanan/"))
+    assert len(long) == 146 and heights[long] == 60
+    assert heights["Persentase Realisasi Anggaran"] == 15  # one line stays one line
+    # a group row spans the 8 columns (114 wide: 124 characters a line); a longer sasaran takes two lines
+    groups = [r[0] for r in sheet.iter_rows(min_row=8) if r[1].value is None]
+    long_group = max(groups, key=lambda c: len(c.value))
+    assert len(long_group.value) > 124 and sheet.row_dimensions[long_group.row].height == 30

@@ -43,11 +43,12 @@ from tests._app import (
 )
 
 PIMPINAN_PAGES = {"pages/beranda.py", "pages/capaian.py", "pages/unit.py", "pages/anggaran.py", "pages/laporan.py",
-                  "pages/verifikasi.py"}
-ISIAN_PAGES = {"pages/isi_realisasi.py", "pages/isi_anggaran.py"}
+                  "pages/verifikasi.py", "pages/evaluasi.py"}
+ISIAN_PAGES = {"pages/isi_realisasi.py", "pages/isi_anggaran.py", "pages/kinerja_unit.py"}
 ADMIN_PAGES = {"pages/pengguna.py", "pages/target.py", "pages/pagu.py", "pages/revisi.py", "pages/ikm.py",
-               "pages/akip.py", "pages/riwayat.py", "pages/jadwal.py"}
-AKUN_PAGES = {"pages/akun.py"}  # Akun saya: every signed-in role
+               "pages/akip.py", "pages/riwayat.py", "pages/jadwal.py", "pages/renstra.py",
+               "pages/profil.py"}
+AKUN_PAGES = {"pages/akun.py", "pages/analisis.py"}  # Akun saya, Analisis triwulan: every signed-in role
 # What the router must offer in each state of the app, and nothing more.
 OFFERED = {
     "tanpa pengguna": {"pages/admin_pertama.py"},
@@ -579,7 +580,7 @@ def test_audit_trail_shows_who_changed_what(db: Engine, akun: Akun) -> None:
                        entries=[EntriRealisasi("IK-6.1.1", 3, nilai=Decimal(nilai))])
     at = open_app(akun.admin, "pages/riwayat.py")
     table = at.dataframe[0].value
-    assert list(table["Pengguna"][:2]) == ["operator.satu", "operator.satu"]
+    assert list(table["Pengguna"][:2]) == ["Operator Satu (operator.satu)"] * 2  # the name, not only the code
     item = "IK-6.1.1 Jumlah dokumen perencanaan perangkat daerah yang disusun — Maret 2025"
     assert list(table["Item"][:2]) == [item, item]
     assert list(table["Aksi"][:2]) == ["ubah", "tambah"]
@@ -600,7 +601,7 @@ def test_audit_trail_of_one_indicator_holds_its_values_and_its_units_verificatio
     at.text_input(key="riwayat_kode").set_value("IK-6.1.1").run()
     table = at.dataframe[0].value
     assert list(table["Data"]) == ["Verifikasi", "Realisasi"]  # newest first: the submission, then the value
-    assert table["Item"][0] == f"PERENCANAAN — Maret {TAHUN}" and "IK-6.1.2" not in " ".join(table["Item"])
+    assert table["Item"][0] == f"{PERENCANAAN} — Maret {TAHUN}" and "IK-6.1.2" not in " ".join(table["Item"])
     at.text_input(key="riwayat_kode").set_value("").run()
     at.text_input(key="riwayat_oleh").set_value("tidak.ada").run()
     assert not at.dataframe and "Tidak ada perubahan tercatat" in at.info[0].value
@@ -620,5 +621,5 @@ def test_audit_trail_opens_after_a_pagu_change(db: Engine, akun: Akun) -> None:
 
 def test_demo_banner_shows_before_sign_in_too(demo_db: Engine) -> None:
     at = open_app()
-    assert titles(at) == ["Selamat datang di Kinerja"]
+    assert titles(at) == ["Masuk ke Kinerja"]  # the demo comes with its accounts: no first-admin screen
     assert any("DEMO" in w.value for w in at.warning)

@@ -357,7 +357,7 @@ def test_the_budget_page_refuses_a_stale_save_the_same_way(db: Engine, orang: di
     assert ("6.1.1 Maret sudah diubah oleh operator.satu menjadi Rp 1.250.000 setelah Anda membuka halaman; periksa "
             "lalu simpan lagi") in errors(b)
     assert b.data_editor(key=current_key(b, grid_key(dua, "anggaran"))).value.set_index("kode").loc[
-        "6.1.1", "realisasi"] == "1250000"
+        "6.1.1", "realisasi"] == "Rp 1.250.000"  # the page shows Rupiah the Indonesian way
     with new_session(db) as session:
         assert load_realisasi_anggaran(session, get_instansi(session).id, TAHUN) == {"6.1.1": {3: 1_250_000}}
 

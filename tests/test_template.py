@@ -15,9 +15,11 @@ from typer.testing import CliRunner, Result
 
 from kinerja.aturan.capaian import Bulanan
 from kinerja.cli import app
+from kinerja.dokumen.templat_analisis import parse_analisis_template, preview_analisis
 from kinerja.dokumen.templat_baca import parse_template, preview_changes
 from kinerja.dokumen.templat_buat import build_template
 from kinerja.errors import ValidationError
+from kinerja.simpan.analisis import EntriAnalisis, load_analisis, save_analisis
 from kinerja.simpan.auth import create_user
 from kinerja.simpan.db import new_session
 from kinerja.simpan.models import Indikator, Instansi, Jejak
@@ -276,7 +278,8 @@ def test_only_the_month_cells_can_be_typed_in_and_they_accept_numbers_only(templ
 def test_the_whole_template_has_a_sheet_per_unit_that_enters_and_no_computed_indicator(seeded, office):
     with new_session(seeded) as session:
         workbook = openpyxl.load_workbook(io.BytesIO(build_template(session, office, TAHUN, None)))
-    assert workbook.sheetnames == ["PEMUM", "PMD", "TRANTIB", "PELAYANAN", "PERENCANAAN", "UMUMKEU"]
+    units = ["PEMUM", "PMD", "TRANTIB", "PELAYANAN", "PERENCANAAN", "UMUMKEU"]
+    assert workbook.sheetnames == units + [f"Analisis {u}" for u in units]  # the analysis sheets after the units'
     kodes = {ws.cell(n, 1).value for ws in workbook.worksheets for n in range(7, ws.max_row + 1)} - {None}
     assert "IK-6.2.1" in kodes and "IK-3.1" in kodes
     # Camat's IKM and AKIP come from the survey and the LHE; the rest are computed: none is typed in.
@@ -324,3 +327,89 @@ def test_an_operator_of_another_unit_cannot_import_this_units_template(seeded, o
 
     assert save_realisasi(seeded, instansi_id=office.id, tahun=TAHUN, entries=entries, pengguna=own) == 5
     assert stored(seeded, office) == STORED
+
+
+# --- the analysis sheet ---------------------------------------------------------------------------
+
+ANALISIS = f"Analisis {UNIT}"
+# The PERENCANAAN indicators in sheet order, each with triwulan I..IV: IK-6.1.4 is the 6th indicator,
+# so its triwulan II row is 7 + (5 × 4 + 1) = 28; the columns D..G are pendorong, penghambat, upaya, tindak lanjut.
+INDIKATOR = ["IK-6.1", "IK-6.4", "IK-6.1.1", "IK-6.1.2", "IK-6.1.3", "IK-6.1.4", "IK-6.4.1", "IK-6.4.2"]
+
+
+def row_analisis(kode: str, triwulan: int) -> int:
+    return 7 + INDIKATOR.index(kode) * 4 + triwulan - 1
+
+
+def analisis(engine: Engine, office: Instansi, triwulan: int) -> dict:
+    with new_session(engine) as session:
+        return load_analisis(session, office.id, TAHUN, triwulan)
+
+
+def test_the_analysis_sheet_lists_each_indicator_per_triwulan_prefilled(seeded, office):
+    save_analisis(seeded, instansi_id=office.id, tahun=TAHUN, triwulan=2,
+                  entries=[EntriAnalisis("IK-6.1.4", faktor_pendorong="Dukungan camat")])
+    with new_session(seeded) as session:
+        ws = openpyxl.load_workbook(io.BytesIO(build_template(session, office, TAHUN, [UNIT])))[ANALISIS]
+    assert [ws.cell(6, c).value for c in range(1, 8)] == [
+        "Kode", "Indikator", "Triwulan", "Faktor pendorong", "Faktor penghambat", "Upaya / solusi",
+        "Rencana tindak lanjut"]
+    assert [ws.cell(n, 1).value for n in range(7, 7 + 4 * len(INDIKATOR))] == [k for k in INDIKATOR for _ in range(4)]
+    n = row_analisis("IK-6.1.4", 2)
+    assert n == 28 and (ws.cell(n, 1).value, ws.cell(n, 3).value, ws.cell(n, 4).value) == (
+        "IK-6.1.4", "II", "Dukungan camat")
+    assert ws.protection.sheet and not ws.cell(n, 5).protection.locked and ws.cell(n, 1).protection.locked
+
+
+def test_analysis_typed_in_excel_round_trips_through_the_cli(seeded, office, tmp_path):
+    blank, filled = tmp_path / "templat.xlsx", tmp_path / "isian.xlsx"
+    assert kinerja(seeded, "template", "--tahun", "2025", "--unit", UNIT, "--out", str(blank)).exit_code == 0
+
+    def type_analysis(workbook: openpyxl.Workbook) -> None:
+        ws = workbook[ANALISIS]
+        ws[f"E{row_analisis('IK-6.1.4', 1)}"] = "Laporan desa terlambat"
+        ws[f"G{row_analisis('IK-6.1.4', 1)}"] = "Jemput bola ke desa"
+        ws[f"D{row_analisis('IK-6.1.1', 3)}"] = "Renja selesai tepat waktu"
+        workbook[UNIT][at("IK-6.1.1", "nilai", 1)] = 2
+
+    filled.write_bytes(edit(blank.read_bytes(), type_analysis))
+    imported = kinerja(seeded, "import", "realisasi", str(filled), "--tahun", "2025")
+    assert imported.exit_code == 0, imported.output
+    assert "IK-6.1.4 Triwulan I · Faktor penghambat: - -> Laporan desa terlambat" in imported.output
+    assert "1 bulan disimpan" in imported.output and "2 analisis triwulan disimpan" in imported.output
+    tw1, tw3 = analisis(seeded, office, 1), analisis(seeded, office, 3)
+    assert (tw1["IK-6.1.4"].faktor_penghambat, tw1["IK-6.1.4"].rencana_tindak_lanjut, tw1["IK-6.1.4"].upaya) == (
+        "Laporan desa terlambat", "Jemput bola ke desa", "")
+    assert tw3["IK-6.1.1"].faktor_pendorong == "Renja selesai tepat waktu"
+    assert set(tw1) == {"IK-6.1.4"} and set(tw3) == {"IK-6.1.1"}
+    with new_session(seeded) as session:
+        assert session.exec(select(func.count()).select_from(Jejak).where(Jejak.tabel == "analisis")).one() == 2
+
+    # The same file again changes nothing (its text is what is stored now), and a fresh template shows it.
+    again = kinerja(seeded, "import", "realisasi", str(filled), "--tahun", "2025")
+    assert again.exit_code == 0 and "0 analisis triwulan disimpan" not in again.output and "->" not in again.output
+    with new_session(seeded) as session:
+        ws = openpyxl.load_workbook(io.BytesIO(build_template(session, office, TAHUN, [UNIT])))[ANALISIS]
+    assert ws[f"E{row_analisis('IK-6.1.4', 1)}"].value == "Laporan desa terlambat"
+
+
+def test_a_moved_analysis_row_or_a_foreign_unit_is_refused_and_nothing_is_saved(seeded, office, template):
+    def swap(workbook: openpyxl.Workbook) -> None:
+        ws = workbook[ANALISIS]
+        ws["A7"], ws["A11"] = "IK-6.4", "IK-6.1"
+        ws["E7"] = "teks"
+
+    with new_session(seeded) as session, pytest.raises(ValidationError, match="sel A7: baris dipindah"):
+        parse_analisis_template(edit(template, swap), session, office, TAHUN, name="isian.xlsx")
+    units = unit_ids(seeded, office)
+    typed = edit(template, lambda wb: wb[ANALISIS].__setitem__("E7", "teks"))
+    with new_session(seeded) as session:
+        with pytest.raises(ValidationError, match="hanya dapat mengimpor analisis unit Anda sendiri"):
+            parse_analisis_template(typed, session, office, TAHUN, {units["UMUMKEU"]}, name="isian.xlsx")
+        found = parse_analisis_template(typed, session, office, TAHUN, {units[UNIT]}, name="isian.xlsx")
+        assert found == {1: [EntriAnalisis("IK-6.1", faktor_penghambat="teks", lokasi=f"Lembar {ANALISIS} baris 7")]}
+        assert preview_analisis(session, office, TAHUN, found) == [
+            {"kode": "IK-6.1", "indikator": "Persentase Ketercapaian Target Kinerja Perangkat Daerah",
+             "bulan": "Triwulan I · Faktor penghambat", "lama": "", "baru": "teks"}]
+        assert parse_template(typed, session, office, TAHUN, name="isian.xlsx") == []  # no month typed
+    assert analisis(seeded, office, 1) == {}

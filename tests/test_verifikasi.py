@@ -10,12 +10,26 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from kinerja.baca.entri import grid_realisasi
 from kinerja.dokumen.impor import parse_realisasi_csv
 from kinerja.errors import ValidationError
 from kinerja.simpan.db import new_session, write_session
 from kinerja.simpan.jejak import baca_nilai
-from kinerja.simpan.models import BatasIsian, Instansi, Jejak, Pengguna, Unit
+from kinerja.simpan.models import (
+    Anggaran,
+    BarisPK,
+    BatasIsian,
+    Indikator,
+    Instansi,
+    Jejak,
+    Pagu,
+    Pengguna,
+    Perjanjian,
+    Target,
+    Unit,
+)
 from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
+from kinerja.simpan.revisi import create_perubahan, publish_versi
 from kinerja.simpan.tanggapan import list_tanggapan, tambah_tanggapan
 from kinerja.simpan.verifikasi import (
     DIAJUKAN,
@@ -23,8 +37,10 @@ from kinerja.simpan.verifikasi import (
     DISAHKAN,
     DIVERIFIKASI,
     DRAF,
+    anggaran_diganti,
     batas_waktu,
     buka_isian,
+    indikator_diganti,
     kotak_masuk,
     status_of,
     ubah_status,
@@ -259,3 +275,72 @@ def test_a_response_per_indicator_month_is_answered_and_the_thread_is_kept(seede
     assert [(p.oleh, p.isi) for p in threads["IK-6.1.1"]] == [
         ("sekcam", "Mohon lampirkan dokumen Renja."), ("op.perencanaan", "Sudah dilampirkan."), ("camat", "Baik.")]
     assert set(threads) == {"IK-6.1.1"}
+
+
+# --- a PK revision that drops a row closes its later months, and says so ---------------------------------------
+
+
+@pytest.fixture
+def perubahan_tanpa_6_1_4(seeded, instansi_id):
+    """PK Perubahan 2, in force from October, leaves out indicator IK-6.1.4 and sub kegiatan 6.1.4.
+
+    The app has no screen that drops a row yet; a revision loaded that way (or edited by the admin in the
+    database) is what this lock is for. October's IK-6.1.4 value was entered before the revision.
+    """
+    save_realisasi(seeded, instansi_id=instansi_id, tahun=TAHUN, entries=[EntriRealisasi("IK-6.1.4", 10, nilai=D(3))])
+    versi = create_perubahan(seeded, instansi_id=instansi_id, tahun=TAHUN, nama="PK Perubahan 2",
+                             tanggal=date(2025, 10, 1), berlaku_bulan=10)
+    with write_session(seeded) as session:
+        ind = session.exec(select(Indikator).where(Indikator.kode == "IK-6.1.4")).one()
+        node = session.exec(select(Anggaran).where(Anggaran.kode == "6.1.4")).one()
+        for row in session.exec(select(BarisPK).join(Perjanjian, Perjanjian.id == BarisPK.perjanjian_id).where(
+                Perjanjian.versi_id == versi.id, BarisPK.indikator_id == ind.id)).all():
+            session.delete(row)
+        session.delete(session.exec(select(Target).where(Target.versi_id == versi.id,
+                                                         Target.indikator_id == ind.id)).one())
+        session.delete(session.exec(select(Pagu).where(Pagu.versi_id == versi.id, Pagu.anggaran_id == node.id)).one())
+    publish_versi(seeded, versi_id=versi.id)
+    return seeded
+
+
+ALASAN_DIGANTI = "diganti oleh PK Perubahan 2 yang berlaku sejak Oktober: tidak ada lagi di perjanjian kinerja"
+
+
+@pytest.mark.parametrize(("bulan", "diganti"), [(9, False), (10, True), (12, True)])
+def test_a_row_dropped_by_a_revision_is_closed_from_its_month_on(perubahan_tanpa_6_1_4, instansi_id, bulan, diganti):
+    engine = perubahan_tanpa_6_1_4
+    with new_session(engine) as session:
+        ind_id = session.exec(select(Indikator.id).where(Indikator.kode == "IK-6.1.4")).one()
+        node_id = session.exec(select(Anggaran.id).where(Anggaran.kode == "6.1.4")).one()
+        assert indikator_diganti(session, instansi_id, TAHUN, bulan) == ({ind_id: ALASAN_DIGANTI} if diganti else {})
+        assert anggaran_diganti(session, instansi_id, TAHUN, bulan) == ({node_id: ALASAN_DIGANTI} if diganti else {})
+    writes = {
+        "langsung": lambda: save_realisasi(engine, instansi_id=instansi_id, tahun=TAHUN,
+                                           entries=[EntriRealisasi("IK-6.1.4", bulan, nilai=D(1))]),
+        "csv": lambda: save_realisasi(engine, instansi_id=instansi_id, tahun=TAHUN, entries=parse_realisasi_csv(
+            f"kode,bulan,nilai,pembilang,penyebut\nIK-6.1.4,{bulan},1,,\n".encode(), "r.csv")),
+        "anggaran": lambda: save_realisasi_anggaran(engine, instansi_id=instansi_id, tahun=TAHUN,
+                                                    entries=[EntriAnggaran("6.1.4", bulan, realisasi=1000)]),
+    }
+    for path, write in writes.items():
+        if diganti:
+            with pytest.raises(ValidationError, match=ALASAN_DIGANTI) as refused:
+                write()
+            assert "tidak dapat diisi" in str(refused.value), path
+        else:
+            write()
+    # the other rows of the unit stay open in the same month
+    save_realisasi(engine, instansi_id=instansi_id, tahun=TAHUN,
+                   entries=[EntriRealisasi("IK-6.1.1", bulan, nilai=D(1))])
+
+
+def test_the_grid_shows_a_dropped_indicator_read_only_with_the_reason(perubahan_tanpa_6_1_4, instansi_id):
+    with new_session(perubahan_tanpa_6_1_4) as session:
+        office = session.get(Instansi, instansi_id)
+        unit = session.exec(select(Unit).where(Unit.kode == "PERENCANAAN")).one()
+        oktober = grid_realisasi(session, office, TAHUN, unit.id, 10).set_index("kode")
+        september = grid_realisasi(session, office, TAHUN, unit.id, 9).set_index("kode")
+    assert oktober.loc["IK-6.1.4", "otomatis"] == f"tidak diisi: {ALASAN_DIGANTI}"
+    assert oktober.loc["IK-6.1.4", "nilai"] == "3"  # entered before the revision, still shown
+    assert oktober.loc["IK-6.1.1", "otomatis"] == ""  # the rows still in the agreement are open
+    assert september.loc["IK-6.1.4", "otomatis"] == ""  # September is under the earlier version

@@ -1,5 +1,8 @@
 """The operator's monthly entry grids, and turning an edited grid back into entries.
 
+An indicator a PK revision dropped by the month is still shown, read-only: its `otomatis` cell says
+which revision replaced it (kinerja.simpan.verifikasi.indikator_diganti), and any write is refused.
+
 Each grid row carries the `versi` of the stored month it shows (0: nothing stored), read in the
 same query as the values, so a save can tell whether someone else changed that month since.
 """
@@ -16,6 +19,7 @@ from kinerja.aturan.format import format_persen, format_sel
 from kinerja.simpan.models import Indikator, Instansi, Realisasi, RealisasiAnggaran, Unit
 from kinerja.simpan.queries import list_units, load_data_tahun
 from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi
+from kinerja.simpan.verifikasi import indikator_diganti
 from kinerja.simpan.wewenang import diisi_tangan
 
 GRID_COLUMNS = ["kode", "indikator", "satuan", "jenis", "otomatis", "nilai", "pembilang", "penyebut", "keterangan",
@@ -60,7 +64,25 @@ def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: in
             "penyebut": format_sel(e.penyebut) if e else "",
             "keterangan": e.keterangan if e else "", "otomatis": otomatis, "versi": e.versi if e else 0,
         })
+    for ind, alasan in _diganti(session, indikator_diganti(session, instansi.id, tahun, bulan), unit_id):
+        e = stored.get(ind.kode)
+        rows.append({
+            "kode": ind.kode, "indikator": ind.nama, "satuan": ind.satuan,
+            "jenis": "rasio" if ind.jenis == "rasio" else "nilai",
+            "nilai": format_sel(e.nilai) if e else "", "pembilang": format_sel(e.pembilang) if e else "",
+            "penyebut": format_sel(e.penyebut) if e else "", "keterangan": e.keterangan if e else "",
+            "otomatis": f"tidak diisi: {alasan}", "versi": e.versi if e else 0,
+        })
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
+
+
+def _diganti(session: Session, alasan: dict[int, str], unit_id: int) -> list[tuple[Indikator, str]]:
+    """Return the unit's indicators a PK revision dropped by this month, by kode, each with the reason."""
+    if not alasan:
+        return []
+    rows = session.exec(select(Indikator).where(Indikator.id.in_(list(alasan)), Indikator.unit_id == unit_id)  # type: ignore[union-attr]
+                        .order_by(Indikator.kode)).all()
+    return [(r, alasan[r.id]) for r in rows]
 
 
 def _versi(prev: pd.Series) -> int | None:

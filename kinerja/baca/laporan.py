@@ -50,6 +50,11 @@ class Capaian:
     triwulan: int
     hasil: dict[str, Hasil]
 
+    @property
+    def hanya_disahkan(self) -> bool:
+        """Tell whether these capaian count approved unit-months only."""
+        return self.data_tahun.hanya_disahkan
+
     def rows(self) -> list[dict[str, object]]:
         """Return one row per indicator per agreement (the `export capaian` columns and more)."""
         rows = []
@@ -67,10 +72,17 @@ class Capaian:
         return rows
 
 
-def compute_capaian_tahun(session: Session, instansi: Instansi, tahun: int, triwulan: int) -> Capaian:
-    """Compute capaian s.d. a triwulan with the version in force at its end."""
-    data_tahun = load_data_tahun(session, instansi, tahun, bulan_akhir(triwulan))
+def compute_capaian_tahun(
+    session: Session, instansi: Instansi, tahun: int, triwulan: int, hanya_disahkan: bool = False
+) -> Capaian:
+    """Compute capaian s.d. a triwulan with the version in force at its end (`hanya_disahkan`: approved months)."""
+    data_tahun = load_data_tahun(session, instansi, tahun, bulan_akhir(triwulan), hanya_disahkan)
     return Capaian(data_tahun=data_tahun, triwulan=triwulan, hasil=compute_periode(data_tahun.data, triwulan))
+
+
+def keterangan_angka(hanya_disahkan: bool) -> str:
+    """Say which figures a table or file shows: every realisation entered, or approved ones only."""
+    return "hanya realisasi yang sudah disahkan" if hanya_disahkan else "semua realisasi yang tercatat"
 
 
 def kategori_of(value: Decimal | None) -> str:

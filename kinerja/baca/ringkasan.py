@@ -27,7 +27,7 @@ from kinerja.aturan.capaian import (
 from kinerja.aturan.format import nama_bulan, nama_bulan_singkat
 from kinerja.aturan.ikm import mutu_pelayanan
 from kinerja.baca.laporan import Capaian, compute_capaian_tahun
-from kinerja.simpan.models import Instansi
+from kinerja.simpan.models import Instansi, Unit
 from kinerja.simpan.queries import DataTahun
 
 
@@ -59,11 +59,13 @@ def capaian_per_unit(capaian: Capaian) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def capaian_per_triwulan(session: Session, instansi: Instansi, tahun: int, sampai: int) -> pd.DataFrame:
+def capaian_per_triwulan(
+    session: Session, instansi: Instansi, tahun: int, sampai: int, hanya_disahkan: bool = False
+) -> pd.DataFrame:
     """Return the capaian of every unit s.d. triwulan I..`sampai` (long format for a line chart)."""
     frames = []
     for tw in range(1, sampai + 1):
-        per_unit = capaian_per_unit(compute_capaian_tahun(session, instansi, tahun, tw))
+        per_unit = capaian_per_unit(compute_capaian_tahun(session, instansi, tahun, tw, hanya_disahkan))
         per_unit["triwulan"] = tw
         frames.append(per_unit)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -161,17 +163,7 @@ def kelengkapan(data_tahun: DataTahun, sampai_bulan: int) -> pd.DataFrame:
     """
     data = data_tahun.data
     units = {u.id: u for u in [*(b.unit for b in data_tahun.baris), *(n.unit for n in data_tahun.anggaran)]}
-    owners: dict[int, list[tuple[str, str]]] = {}
-    seen: set[str] = set()
-    for b in data_tahun.baris:
-        ind = b.indikator
-        if ind.kode in seen or ind.sumber != "input" or ind.nilai_khusus:
-            continue
-        seen.add(ind.kode)
-        owners.setdefault(ind.unit_id, []).append(("indikator", ind.kode))
-    for n in data_tahun.anggaran:
-        if n.node.tingkat == "sub_kegiatan":
-            owners.setdefault(n.unit.id, []).append(("anggaran", n.node.kode))
+    owners = _isian_per_unit(data_tahun)
     rows = []
     for unit_id in sorted(owners, key=lambda i: units[i].urutan):
         items = owners[unit_id]
@@ -184,6 +176,28 @@ def kelengkapan(data_tahun: DataTahun, sampai_bulan: int) -> pd.DataFrame:
             row[nama_bulan_singkat(bulan)] = _persen_bulat(entered, len(items))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _isian_per_unit(data_tahun: DataTahun) -> dict[int, list[tuple[str, str]]]:
+    """Return what each unit is expected to enter every month: ("indikator" | "anggaran", kode) by unit id."""
+    owners: dict[int, list[tuple[str, str]]] = {}
+    seen: set[str] = set()
+    for b in data_tahun.baris:
+        ind = b.indikator
+        if ind.kode in seen or ind.sumber != "input" or ind.nilai_khusus:
+            continue
+        seen.add(ind.kode)
+        owners.setdefault(ind.unit_id, []).append(("indikator", ind.kode))
+    for n in data_tahun.anggaran:
+        if n.node.tingkat == "sub_kegiatan":
+            owners.setdefault(n.unit.id, []).append(("anggaran", n.node.kode))
+    return owners
+
+
+def unit_pengisi(data_tahun: DataTahun) -> list[Unit]:
+    """Return the units that enter figures every month (the rows of the completeness grid), in their order."""
+    units = {u.id: u for u in [*(b.unit for b in data_tahun.baris), *(n.unit for n in data_tahun.anggaran)]}
+    return sorted((units[i] for i in _isian_per_unit(data_tahun)), key=lambda u: u.urutan)
 
 
 def _persen_bulat(part: int, whole: int) -> int:

@@ -1,23 +1,21 @@
-"""The printable Perjanjian Kinerja of one unit (DOCX, and PDF through LibreOffice when installed)."""
+"""The printable Perjanjian Kinerja of one unit (DOCX; PDF through kinerja.dokumen.word.ke_pdf)."""
 
-import io
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
-from docx.table import Table
 from sqlmodel import Session, select
 
 from kinerja.aturan.format import format_angka, format_rupiah, nama_bulan
+from kinerja.dokumen.word import Penandatangan, dokumen_baru, ke_bytes, paragraf, tabel, tanda_tangan
 from kinerja.simpan.models import Instansi, Pejabat, Perjanjian, Unit, Versi
 from kinerja.simpan.queries import NodeAnggaran, NotFound, list_anggaran, list_baris
+
+LEBAR_SASARAN = [1.0, 6.9, 6.9, 2.2]  # 17 cm between 2 cm margins
+LEBAR_ANGGARAN = [1.0, 12.6, 3.4]
+UKURAN_LAMPIRAN = 9
 
 PARAGRAF = (
     "Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan dan akuntabel serta berorientasi "
@@ -28,10 +26,6 @@ PARAGRAF = (
     "Pihak kedua akan melakukan supervisi yang diperlukan serta akan melakukan evaluasi terhadap capaian kinerja "
     "dari perjanjian ini dan mengambil tindakan yang diperlukan dalam rangka pemberian penghargaan dan sanksi.",
 )
-
-
-class PdfUnavailable(RuntimeError):
-    """LibreOffice is not installed, so no PDF can be made."""
 
 
 @dataclass(frozen=True)
@@ -106,83 +100,50 @@ def _centered(doc: Document, text: str, bold: bool = True, size: int = 12) -> No
     run.bold, run.font.size = bold, Pt(size)
 
 
-def _table(doc: Document, header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
-    return table
-
-
 def _signatures(doc: Document, isi: IsiPK) -> None:
     tempat = isi.instansi.tempat or isi.instansi.kabupaten
-    doc.add_paragraph(f"{tempat}, {tanggal_id(isi.tanggal)}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    table = doc.add_table(rows=1, cols=2)
-    for cell, (label, p) in zip(table.rows[0].cells, (("PIHAK KEDUA", isi.kedua), ("PIHAK PERTAMA", isi.pertama)),
-                                strict=True):
-        cell.text = ""
-        para = cell.paragraphs[0]
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para.add_run(f"{label}\n{p.jabatan}\n\n\n\n").bold = True
-        para.add_run(p.nama).bold = True
-        if p.nip:
-            para.add_run(f"\nNIP {p.nip}")
+    tanda_tangan(doc, [Penandatangan(f"PIHAK KEDUA\n{isi.kedua.jabatan}", isi.kedua.nama, isi.kedua.nip),
+                       Penandatangan(f"PIHAK PERTAMA\n{isi.pertama.jabatan}", isi.pertama.nama, isi.pertama.nip)],
+                 tempat_tanggal=f"{tempat}, {tanggal_id(isi.tanggal)}")
 
 
-def build_pk_docx(isi: IsiPK) -> bytes:
-    """Return the agreement as a Word document in the layout of the signed PK."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2.0))
-    doc.styles["Normal"].font.name, doc.styles["Normal"].font.size = "Arial", Pt(11)
+def _party(doc: Document, p: Pejabat, role: str) -> None:
+    para = doc.add_paragraph()
+    para.paragraph_format.tab_stops.add_tab_stop(Cm(2.5))
+    para.paragraph_format.space_after = Pt(0)
+    para.add_run(f"Nama\t: {p.nama}\nJabatan\t: {p.jabatan}")
+    doc.add_paragraph(role)
+
+
+def tulis_pk(doc: Document, isi: IsiPK) -> None:
+    """Write the agreement (one page) and its lampiran (sasaran and budget tables) into `doc`."""
     _centered(doc, judul_pk(isi.versi))
     _centered(doc, f"{isi.instansi.nama.upper()}\n{isi.instansi.kabupaten.upper()}")
-    doc.add_paragraph(PARAGRAF[0])
-    for p, role in ((isi.pertama, "Selanjutnya disebut pihak pertama."),
-                    (isi.kedua, "Selaku atasan pihak pertama, selanjutnya disebut pihak kedua.")):
-        doc.add_paragraph(f"Nama\t: {p.nama}\nJabatan\t: {p.jabatan}")
-        doc.add_paragraph(role)
-    doc.add_paragraph(PARAGRAF[1])
-    doc.add_paragraph(PARAGRAF[2])
+    paragraf(doc, PARAGRAF[0], rata=True)
+    _party(doc, isi.pertama, "Selanjutnya disebut pihak pertama.")
+    _party(doc, isi.kedua, "Selaku atasan pihak pertama, selanjutnya disebut pihak kedua.")
+    paragraf(doc, PARAGRAF[1], rata=True)
+    paragraf(doc, PARAGRAF[2], rata=True)
     _signatures(doc, isi)
     doc.add_page_break()
     _centered(doc, f"{judul_pk(isi.versi)}\n{isi.instansi.nama}\n{isi.unit.nama}", size=11)
-    _table(doc, ["No", "Sasaran", "Indikator", "Target"], [list(r) for r in isi.sasaran], [1.2, 6.5, 6.5, 2.8])
+    tabel(doc, ["No", "Sasaran", "Indikator", "Target"], [list(r) for r in isi.sasaran], LEBAR_SASARAN,
+          tengah={0}, kanan={3}, ukuran=UKURAN_LAMPIRAN)
     doc.add_paragraph()
     label = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
-    rows = [[str(n), f"{label[t]}: {nama}", format_rupiah(pagu)]
-            for n, (_, t, nama, pagu) in enumerate(isi.anggaran, 1)]
+    rows = [[str(n), nama if nama.upper().startswith(label[t].upper()) else f"{label[t]}: {nama}",
+             format_rupiah(pagu)] for n, (_, t, nama, pagu) in enumerate(isi.anggaran, 1)]
     if rows:
         rows.append(["", "Jumlah", format_rupiah(isi.jumlah_anggaran)])
-    budget = _table(doc, ["No", "Program / Kegiatan / Sub Kegiatan", "Anggaran"], rows, [1.2, 11.8, 4.0])
-    if rows:
-        for cell in budget.rows[-1].cells:
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
+    tabel(doc, ["No", "Program / Kegiatan / Sub Kegiatan", "Anggaran"], rows, LEBAR_ANGGARAN, tengah={0},
+          kanan={2}, jumlah={len(rows) - 1} if rows else set(), ukuran=UKURAN_LAMPIRAN)
     _signatures(doc, isi)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
 
 
-def docx_to_pdf(data: bytes) -> bytes:
-    """Convert a DOCX to PDF with LibreOffice (soffice); raise PdfUnavailable when it is not installed."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise PdfUnavailable("PDF membutuhkan LibreOffice (apt-get install -y libreoffice-writer); unduh DOCX saja")
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "pk.docx"
-        source.write_bytes(data)
-        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(source)], check=True,
-                       capture_output=True, timeout=120)
-        return (Path(tmp) / "pk.pdf").read_bytes()
+def build_pk_docx(isi: IsiPK) -> bytes:
+    """Return the agreement as a Word document in the layout of the signed PK (A4, agreement then lampiran)."""
+    doc = dokumen_baru()
+    section = doc.sections[0]
+    section.top_margin = section.bottom_margin = Cm(1.5)
+    tulis_pk(doc, isi)
+    return ke_bytes(doc)

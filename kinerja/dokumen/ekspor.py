@@ -8,6 +8,8 @@ one neutralising writer of the project: `netral` for every CSV text cell (a cell
 
 import csv
 import io
+import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,21 +17,14 @@ from pathlib import Path
 from typing import IO
 
 import xlsxwriter
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 
 from kinerja.aturan.format import format_angka, format_rupiah
-from kinerja.dokumen.lkjip import TINGKAT_LABEL, BarisAnggaran, LaporanLKjIP
+from kinerja.aturan.teks import netral
+from kinerja.dokumen.lkjip import TINGKAT_LABEL, BarisAnggaran, BarisPengukuran, LaporanLKjIP
+from kinerja.dokumen.lkjip_isi import kelompok_sasaran, nomor_tabel
+from kinerja.dokumen.word import dokumen_baru, judul_tabel, ke_bytes, lebar_isi_cm, paragraf, tabel
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TEKS_SAJA = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-
-
-def netral(value: str) -> str:
-    """Return a CSV cell's text so that a spreadsheet shows it as typed, never runs it as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def buka_workbook(buffer: IO[bytes] | str) -> xlsxwriter.Workbook:
@@ -107,6 +102,7 @@ def _judul_blok(laporan: LaporanLKjIP, judul: str) -> list[str]:
         f"{laporan.instansi.nama}, {laporan.instansi.kabupaten}",
         laporan.periode,
         laporan.catatan_versi,
+        laporan.catatan_angka,
         f"Dicetak {laporan.dicetak:%d-%m-%Y}",
     ]
 
@@ -116,17 +112,70 @@ def anggaran_dengan_jumlah(laporan: LaporanLKjIP) -> list[BarisAnggaran]:
     return [*laporan.anggaran, laporan.anggaran_jumlah]
 
 
-def _sheets(laporan: LaporanLKjIP) -> list[tuple[str, str, list[Kolom], Sequence[object]]]:
-    """Return (sheet name, title, columns, rows) of every table of the report."""
-    cols = kolom_pengukuran(laporan)
-    sheets = []
+@dataclass(frozen=True)
+class BarisGrup:
+    """A group row: the sasaran printed once above its indicators."""
+
+    teks: str
+
+
+@dataclass(frozen=True)
+class TabelLaporan:
+    """One table of the report as the exports print it."""
+
+    sheet: str
+    nomor: str  # as in the LKjIP draft: '3.2', 'L.1'
+    judul: str
+    kolom: list[Kolom]
+    baris: Sequence[object]  # data rows, and BarisGrup rows in the Pengukuran tables
+
+    @property
+    def judul_lengkap(self) -> str:
+        """The caption: 'Tabel 3.2 Pengukuran Kinerja ...'."""
+        return f"Tabel {self.nomor} {self.judul}"
+
+
+def _dengan_grup(baris: list[BarisPengukuran]) -> list[object]:
+    rows: list[object] = []
+    for sasaran, items in kelompok_sasaran(baris):
+        rows.append(BarisGrup(sasaran))
+        rows.extend(items)
+    return rows
+
+
+def tabel_laporan(laporan: LaporanLKjIP) -> list[TabelLaporan]:
+    """Return every table of the report, numbered as in the LKjIP draft, sasaran as group rows."""
+    nomor = nomor_tabel(laporan)
+    cols = [c for c in kolom_pengukuran(laporan) if c.judul != "Sasaran"]  # the group rows carry it
+    tables = []
     for n, table in enumerate(laporan.unit):
-        title = "PENGUKURAN KINERJA" + (" (SASARAN STRATEGIS)" if n == 0 else "") + f" {table.unit_nama.upper()}"
-        sheets.append((table.unit_kode[:31], title, cols, table.baris))
-    sheets.append(("Realisasi Anggaran", "REALISASI ANGGARAN", KOLOM_ANGGARAN, anggaran_dengan_jumlah(laporan)))
-    sheets.append(("Efisiensi", "EFISIENSI: CAPAIAN KINERJA DAN PENYERAPAN ANGGARAN", KOLOM_EFISIENSI,
-                   laporan.efisiensi))
-    return sheets
+        judul = (f"Pengukuran Kinerja Sasaran Strategis ({table.unit_nama}) {laporan.periode}" if n == 0
+                 else f"Pengukuran Kinerja {table.unit_nama} {laporan.periode}")
+        tables.append(TabelLaporan(table.unit_kode[:31], nomor.unit[table.unit_kode], judul, cols,
+                                   _dengan_grup(table.baris)))
+    tables.append(TabelLaporan("Realisasi Anggaran", nomor.anggaran, f"Realisasi Anggaran {laporan.periode}",
+                               KOLOM_ANGGARAN, anggaran_dengan_jumlah(laporan)))
+    tables.append(TabelLaporan("Efisiensi", nomor.efisiensi, "Efisiensi: Capaian Kinerja dan Penyerapan Anggaran",
+                               KOLOM_EFISIENSI, laporan.efisiensi))
+    return tables
+
+
+def _tebal(row: object) -> bool:
+    return getattr(row, "tingkat", "") in ("program", "jumlah")
+
+
+def tinggi_baris(teks: Sequence[tuple[str, float]], tinggi_baris_pt: float = 15.0) -> float:
+    """Return a row height (points) that shows every wrapped text: (text, column width in characters) pairs.
+
+    xlsxwriter cannot autofit heights and Excel does not recompute them on opening, so the lines are
+    counted here, wrapping at word boundaries: a width counts '0' characters, and text of the default
+    font fits about a tenth more letters than that, less one for the cell's padding."""
+    lines = 1
+    for text, width in teks:
+        per_line = max(1, math.floor(width * 1.1) - 1)
+        count = sum(max(1, len(textwrap.wrap(part, per_line, break_long_words=True))) for part in text.split("\n"))
+        lines = max(lines, count)
+    return lines * tinggi_baris_pt
 
 
 def export_lkjip_xlsx(laporan: LaporanLKjIP) -> bytes:
@@ -144,11 +193,15 @@ def export_lkjip_xlsx(laporan: LaporanLKjIP) -> bytes:
         "rupiah": book.add_format({"num_format": '"Rp" #,##0', "valign": "top", "border": 1}),
         "bold_text": book.add_format({"text_wrap": True, "valign": "top", "border": 1, "bold": True}),
     }
-    for name, title, cols, rows in _sheets(laporan):
-        sheet = book.add_worksheet(name)
-        for r, line in enumerate(_judul_blok(laporan, title)):
+    fmt["grup"] = book.add_format({"text_wrap": True, "valign": "top", "border": 1, "bold": True,
+                                   "bg_color": "#F2F2F2"})
+    for t in tabel_laporan(laporan):
+        cols, rows = t.kolom, t.baris
+        sheet = book.add_worksheet(t.sheet)
+        blok = _judul_blok(laporan, t.judul_lengkap)
+        for r, line in enumerate(blok):
             sheet.write_string(r, 0, line, fmt["judul"] if r == 0 else fmt["info"])
-        head = 6
+        head = len(blok)
         grouped = any(c.grup for c in cols)
         for c, col in enumerate(cols):
             sheet.set_column(c, c, col.lebar)
@@ -161,21 +214,28 @@ def export_lkjip_xlsx(laporan: LaporanLKjIP) -> bytes:
         for grup in dict.fromkeys(c.grup for c in cols if c.grup):
             idx = [i for i, c in enumerate(cols) if c.grup == grup]
             sheet.merge_range(head, idx[0], head, idx[-1], grup, fmt["head"])
+        sheet.set_row(head + (1 if grouped else 0), tinggi_baris([(c.judul, c.lebar) for c in cols]))
         first = head + (2 if grouped else 1)
         for r, row in enumerate(rows, start=first):
-            program = getattr(row, "tingkat", "") in ("program", "jumlah")
+            if isinstance(row, BarisGrup):
+                sheet.merge_range(r, 0, r, len(cols) - 1, row.teks, fmt["grup"])
+                sheet.set_row(r, tinggi_baris([(row.teks, sum(c.lebar for c in cols))]))
+                continue
+            texts = []
             for c, col in enumerate(cols):
                 value = col.ambil(row)
                 if col.jenis == "text":
-                    sheet.write_string(r, c, str(value or ""), fmt["bold_text"] if program else fmt["text"])
+                    sheet.write_string(r, c, str(value or ""), fmt["bold_text"] if _tebal(row) else fmt["text"])
+                    texts.append((str(value or ""), col.lebar))
                 elif value is None:
                     sheet.write_blank(r, c, None, fmt[col.jenis])
                 else:
                     sheet.write_number(r, c, float(value) if isinstance(value, Decimal) else value, fmt[col.jenis])
+            sheet.set_row(r, tinggi_baris(texts))
         sheet.freeze_panes(first, 0)
         sheet.set_landscape()
         sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
+        sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
         sheet.repeat_rows(head, first - 1)
         sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     book.close()
@@ -200,47 +260,50 @@ def tabel_teks(cols: list[Kolom], rows: Sequence[object]) -> list[dict[str, str]
 
 
 def export_lkjip_docx(laporan: LaporanLKjIP) -> bytes:
-    """Return the LKjIP tables as a Word document (A4 landscape), numbers in Indonesian format."""
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Arial", Pt(9)
+    """Return the LKjIP tables as a Word document (A4 landscape), numbered and captioned as in the draft."""
+    doc = dokumen_baru(landscape=True, ukuran=9)
     doc.add_heading(f"Tabel LKjIP {laporan.instansi.nama} {laporan.periode}", level=1)
     for line in _judul_blok(laporan, "")[1:]:
-        doc.add_paragraph(line)
-    for _, title, cols, rows in _sheets(laporan):
-        doc.add_heading(title.title(), level=2)
-        table = doc.add_table(rows=1, cols=len(cols))
-        table.style = "Table Grid"
-        for cell, col in zip(table.rows[0].cells, cols, strict=True):
-            cell.text = f"{col.judul} ({col.grup})" if col.grup else col.judul
-            cell.paragraphs[0].runs[0].bold = True
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, col in zip(cells, cols, strict=True):
-                cell.text = _text_of(col, col.ambil(row))
-                if col.jenis != "text":
-                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        paragraf(doc, line)
+    width = lebar_isi_cm(doc)
+    for t in tabel_laporan(laporan):
+        cols = t.kolom
+        scale = width / sum(c.lebar for c in cols)
+        header = [f"{c.judul} ({c.grup})" if c.grup else c.judul for c in cols]
+        rows, grup, tebal = [], set(), set()
+        for n, row in enumerate(t.baris):
+            if isinstance(row, BarisGrup):
+                grup.add(n)
+                rows.append([row.teks] + [""] * (len(cols) - 1))
+                continue
+            if _tebal(row):
+                tebal.add(n)
+            rows.append([_text_of(c, c.ambil(row)) for c in cols])
+        judul_tabel(doc, t.judul_lengkap)
+        tabel(doc, header, rows, [c.lebar * scale for c in cols], grup=grup, jumlah=tebal,
+              kanan={i for i, c in enumerate(cols) if c.jenis != "text"}, utuh=False)
+        doc.add_paragraph()
+    return ke_bytes(doc)
 
 
-def _csv(cols: list[Kolom], rows: Sequence[object], lead: tuple[str, list[str]] | None = None) -> bytes:
-    """Write one table as CSV (UTF-8 with BOM for Excel); `lead` adds a first column (header, values)."""
+def _csv(cols: list[Kolom], rows: Sequence[object], lead: tuple[str, list[str]] | None = None,
+         angka: str = "", nomor: Sequence[str] = ()) -> bytes:
+    """Write one table as CSV (UTF-8 with BOM for Excel); `lead` adds a first column (header, values).
+
+    `angka` (which figures the table counts) fills a column "Angka" on every row, so a CSV read
+    without its title still says it; a CSV has no title block to hold the line. `nomor` fills a last
+    column "Tabel" with each row's table number in the LKjIP draft ('3.2', 'L.1')."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(([lead[0]] if lead else []) + [f"{c.judul} {c.grup}".strip() for c in cols])
+    writer.writerow(([lead[0]] if lead else []) + [f"{c.judul} {c.grup}".strip() for c in cols]
+                    + (["Angka"] if angka else []) + (["Tabel"] if nomor else []))
     for n, row in enumerate(rows):
         values = [
             netral(str(col.ambil(row) or "")) if col.jenis == "text" else _csv_number(col.ambil(row))
             for col in cols
         ]
-        writer.writerow(([netral(lead[1][n])] if lead else []) + values)
+        writer.writerow(([netral(lead[1][n])] if lead else []) + values + ([angka] if angka else [])
+                        + ([nomor[n]] if nomor else []))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -253,13 +316,21 @@ def _csv_number(value: object) -> str:
 
 
 def export_lkjip_csv(laporan: LaporanLKjIP) -> dict[str, bytes]:
-    """Return the three LKjIP tables as CSV files ('pengukuran', 'anggaran', 'efisiensi')."""
+    """Return the three LKjIP tables as CSV files ('pengukuran', 'anggaran', 'efisiensi'), one record a row.
+
+    Each row keeps its sasaran in a column rather than under a group row, so the file stays data a
+    spreadsheet can filter; the column "Tabel" gives each row's table number in the draft."""
     rows = [r for t in laporan.unit for r in t.baris]
     units = [t.unit_nama for t in laporan.unit for _ in t.baris]
+    angka = laporan.catatan_angka.removeprefix("Angka: ")
+    nomor = nomor_tabel(laporan)
+    anggaran = anggaran_dengan_jumlah(laporan)
     return {
-        "pengukuran": _csv(kolom_pengukuran(laporan), rows, ("Unit", units)),
-        "anggaran": _csv(KOLOM_ANGGARAN, anggaran_dengan_jumlah(laporan)),
-        "efisiensi": _csv(KOLOM_EFISIENSI, laporan.efisiensi),
+        "pengukuran": _csv(kolom_pengukuran(laporan), rows, ("Unit", units), angka,
+                           [nomor.unit[t.unit_kode] for t in laporan.unit for _ in t.baris]),
+        "anggaran": _csv(KOLOM_ANGGARAN, anggaran, angka=angka, nomor=[nomor.anggaran] * len(anggaran)),
+        "efisiensi": _csv(KOLOM_EFISIENSI, laporan.efisiensi, angka=angka,
+                          nomor=[nomor.efisiensi] * len(laporan.efisiensi)),
     }
 
 

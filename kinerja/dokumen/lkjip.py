@@ -21,7 +21,7 @@ from kinerja.aturan.capaian import (
     total_realisasi_anggaran,
 )
 from kinerja.aturan.format import nama_triwulan
-from kinerja.baca.laporan import Capaian, compute_capaian_tahun
+from kinerja.baca.laporan import Capaian, compute_capaian_tahun, keterangan_angka
 from kinerja.simpan.models import Instansi
 from kinerja.simpan.queries import NotFound, list_tahun
 
@@ -99,6 +99,7 @@ class LaporanLKjIP:
     unit: list[TabelUnit] = field(default_factory=list)
     anggaran: list[BarisAnggaran] = field(default_factory=list)
     efisiensi: list[BarisEfisiensi] = field(default_factory=list)
+    hanya_disahkan: bool = False  # the figures count approved unit-months only
 
     @property
     def anggaran_jumlah(self) -> BarisAnggaran:
@@ -115,6 +116,11 @@ class LaporanLKjIP:
         """Say which version of the agreements the targets come from."""
         return (f"Target menurut {self.versi_nama} (ditetapkan {self.versi_tanggal:%d-%m-%Y}), versi yang berlaku "
                 f"pada akhir {nama_triwulan(self.triwulan)} {self.tahun}.")
+
+    @property
+    def catatan_angka(self) -> str:
+        """Say which figures the report counts: every realisation entered, or approved unit-months only."""
+        return f"Angka: {keterangan_angka(self.hanya_disahkan)}"
 
 
 def _pengukuran(capaian: Capaian, lalu: Capaian | None) -> list[TabelUnit]:
@@ -181,13 +187,14 @@ def _efisiensi(capaian: Capaian) -> list[BarisEfisiensi]:
     return rows
 
 
-def build_lkjip(session: Session, instansi: Instansi, tahun: int, triwulan: int, dicetak: date) -> LaporanLKjIP:
-    """Compute the LKjIP tables of a year s.d. a triwulan."""
+def build_lkjip(session: Session, instansi: Instansi, tahun: int, triwulan: int, dicetak: date,
+                hanya_disahkan: bool = False) -> LaporanLKjIP:
+    """Compute the LKjIP tables of a year s.d. a triwulan (`hanya_disahkan`: approved unit-months only)."""
     if tahun not in list_tahun(session, instansi.id):
         raise NotFound(f"tidak ada perjanjian kinerja tahun {tahun}")
-    capaian = compute_capaian_tahun(session, instansi, tahun, triwulan)
+    capaian = compute_capaian_tahun(session, instansi, tahun, triwulan, hanya_disahkan)
     lalu = (
-        compute_capaian_tahun(session, instansi, tahun - 1, triwulan)
+        compute_capaian_tahun(session, instansi, tahun - 1, triwulan, hanya_disahkan)
         if tahun - 1 in list_tahun(session, instansi.id)
         else None
     )
@@ -195,5 +202,5 @@ def build_lkjip(session: Session, instansi: Instansi, tahun: int, triwulan: int,
     return LaporanLKjIP(
         instansi=instansi, tahun=tahun, triwulan=triwulan, versi_nama=versi.nama, versi_tanggal=versi.tanggal,
         dicetak=dicetak, ada_tahun_lalu=lalu is not None, unit=_pengukuran(capaian, lalu),
-        anggaran=_anggaran(capaian), efisiensi=_efisiensi(capaian),
+        anggaran=_anggaran(capaian), efisiensi=_efisiensi(capaian), hanya_disahkan=hanya_disahkan,
     )

@@ -3,7 +3,8 @@
 Reading a file back checks the sheet names, the header and, row by row, that the Kode and Diisi
 columns are where the template put them, so a moved row or an indicator pasted in from another
 unit is refused instead of being saved under the wrong indicator. An empty cell means "no
-change", never a deletion.
+change", never a deletion. The units' "Analisis <kode>" sheets are read by
+`kinerja.dokumen.templat_analisis`.
 """
 
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from kinerja.dokumen.templat_buat import (
     BarisTemplat,
     LembarUnit,
     list_lembar,
+    nama_lembar_analisis,
     tersimpan,
 )
 from kinerja.dokumen.unggah import TEMPLAT, baca_awal, baca_lembar, buka_xlsx
@@ -90,7 +92,11 @@ def parse_template(
     problems: list[str] = []
     entries: list[EntriRealisasi] = []
     known = 0
+    analisis_sheets = {nama_lembar_analisis(k) for k in lembar}
     for isi in sheets:
+        if isi.judul in analisis_sheets:  # read by parse_analisis_template
+            known += 1
+            continue
         if isi.judul not in lembar:
             problems.append(_unknown_sheet(isi, lembar))
             continue
@@ -269,3 +275,4 @@ def preview_changes(
             "lama": _teks(old, rasio), "baru": "" if e.hapus else _teks(e, rasio),
         })
     return rows
+

@@ -4,6 +4,10 @@ A sheet is named after its unit's kode. Its rows are the indicators the unit ent
 of the agreements; a ratio takes two rows (pembilang, penyebut). A hidden cell records which
 office, year and unit the sheet was made for, so that `kinerja.dokumen.templat_baca` can check a filled
 file before it reads any number from it.
+
+After the units' sheets, each unit has an "Analisis <kode>" sheet: one row per indicator and
+triwulan with the unit's four analysis fields (faktor pendorong, faktor penghambat, upaya / solusi,
+rencana tindak lanjut), prefilled with what is stored, so a unit can write its analysis offline too.
 """
 
 import io
@@ -13,11 +17,12 @@ from decimal import Decimal
 import xlsxwriter
 from sqlmodel import Session, select
 
-from kinerja.aturan.capaian import Bulanan
+from kinerja.aturan.capaian import ROMAWI, TRIWULAN, Bulanan
 from kinerja.aturan.format import nama_bulan
 from kinerja.dokumen.ekspor import buka_workbook
 from kinerja.errors import ValidationError
-from kinerja.simpan.models import Indikator, Instansi, Unit
+from kinerja.simpan.analisis import KOLOM_UNIT, LABEL_KOLOM, load_analisis
+from kinerja.simpan.models import Analisis, Indikator, Instansi, Unit
 from kinerja.simpan.queries import DataTahun, load_data_tahun
 from kinerja.simpan.realisasi import is_count
 from kinerja.simpan.wewenang import diisi_tangan
@@ -36,6 +41,27 @@ CARA_MENGISI = [
     "Jangan mengganti nama lembar, judul kolom, atau urutan baris; unggah kembali berkas ini di halaman Isi "
     "realisasi.",
 ]
+
+ANALISIS = "Analisis "  # + the unit's kode: the name of a unit's analysis sheet
+ANALISIS_HEADER = ["Kode", "Indikator", "Triwulan", *(LABEL_KOLOM[k] for k in KOLOM_UNIT)]
+ANALISIS_META_COL = 8  # H, hidden
+MARK_ANALISIS = "kinerja-analisis"
+CARA_ANALISIS = [
+    "Cara mengisi: tulis analisis tiap indikator per triwulan. Indikator dengan capaian Sedang ke bawah (< 76 %) "
+    "wajib diisi faktor penghambat dan rencana tindak lanjutnya sebelum bulan terakhir triwulan diajukan.",
+    "Sel kosong = tidak diubah. Jangan mengganti nama lembar, judul kolom, atau urutan baris.",
+]
+
+
+def nama_lembar_analisis(unit_kode: str) -> str:
+    """Return the name of a unit's analysis sheet (Excel allows 31 characters)."""
+    return (ANALISIS + unit_kode)[:31]
+
+
+def baris_analisis(lembar: "LembarUnit") -> list[tuple[Indikator, int]]:
+    """Return the rows of a unit's analysis sheet: each of its indicators, triwulan I to IV."""
+    indicators = list({b.indikator.kode: b.indikator for b in lembar.baris}.values())
+    return [(ind, tw) for ind in indicators for tw in TRIWULAN]
 
 
 @dataclass(frozen=True)
@@ -113,6 +139,9 @@ def build_template(
     }
     for kode in kodes:
         _write_sheet(workbook, fmt, instansi, tahun, lembar[kode], stored)
+    analisis = {tw: load_analisis(session, instansi.id, tahun, tw) for tw in TRIWULAN}
+    for kode in kodes:
+        _write_analisis(workbook, fmt, instansi, tahun, lembar[kode], analisis)
     workbook.close()
     return buffer.getvalue()
 
@@ -158,4 +187,34 @@ def _write_sheet(workbook: xlsxwriter.Workbook, fmt: dict, instansi: Instansi, t
     ws.set_column(FIRST_MONTH_COL - 1, FIRST_MONTH_COL + 10, 11)
     ws.set_column(META_COL - 1, META_COL - 1, None, None, {"hidden": True})
     ws.freeze_panes(HEADER_ROW, FIRST_MONTH_COL - 1)
+    ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _write_analisis(workbook: xlsxwriter.Workbook, fmt: dict, instansi: Instansi, tahun: int, lembar: LembarUnit,
+                    analisis: dict[int, dict[str, Analisis]]) -> None:
+    unit = lembar.unit
+    ws = workbook.add_worksheet(nama_lembar_analisis(unit.kode))
+    ws.write_string(0, 0, f"Analisis kinerja per triwulan {instansi.nama} tahun {tahun}", fmt["judul"])
+    ws.write_string(1, 0, f"Unit: {unit.nama} ({unit.kode})", fmt["sub"])
+    for i, line in enumerate(CARA_ANALISIS, start=2):
+        ws.write_string(i, 0, line, fmt["catatan"])
+    ws.write_string(0, ANALISIS_META_COL - 1, f"{MARK_ANALISIS}|{instansi.kode}|{tahun}|{unit.kode}")
+    top = HEADER_ROW - 1
+    for col, title in enumerate(ANALISIS_HEADER):
+        ws.write_string(top, col, title, fmt["header"])
+    teks = workbook.add_format({"border": 1, "valign": "top", "locked": False, "bg_color": "#FFF9DB",
+                                "text_wrap": True})
+    for n, (ind, tw) in enumerate(baris_analisis(lembar), start=top + 1):
+        ws.write_string(n, 0, ind.kode, fmt["id"])
+        ws.write_string(n, 1, ind.nama, fmt["nama"])
+        ws.write_string(n, 2, ROMAWI[tw], fmt["id"])
+        stored = analisis[tw].get(ind.kode)
+        for col, k in enumerate(KOLOM_UNIT, start=3):
+            ws.write_string(n, col, getattr(stored, k) if stored else "", teks)
+    ws.set_column(0, 0, 12)
+    ws.set_column(1, 1, 45)
+    ws.set_column(2, 2, 9)
+    ws.set_column(3, 2 + len(KOLOM_UNIT), 35)
+    ws.set_column(ANALISIS_META_COL - 1, ANALISIS_META_COL - 1, None, None, {"hidden": True})
+    ws.freeze_panes(HEADER_ROW, 3)
     ws.protect("", {"format_columns": True, "format_rows": True})

@@ -122,6 +122,19 @@ def _pengajuan_pertama(session: Session, instansi: Instansi, tahun: int) -> dict
     return first
 
 
+def bulan_lewat_batas(
+    session: Session, instansi: Instansi, tahun: int, sekarang: datetime | None = None
+) -> list[BatasBulan]:
+    """Return the months of a year whose deadline has passed (today in the office's zone is after it)."""
+    today = hari_ini(instansi, sekarang)
+    return [b for b in list_batas(session, instansi, tahun) if b.batas is not None and b.batas < today]
+
+
+def belum_diajukan(status: str) -> bool:
+    """Tell whether a month with this status still waits for its unit to submit (a draft, or returned)."""
+    return status in (DRAF, DIKEMBALIKAN)
+
+
 def rekap_keterlambatan(
     session: Session, instansi: Instansi, tahun: int, units: Iterable[Unit], sekarang: datetime | None = None
 ) -> pd.DataFrame:
@@ -130,16 +143,14 @@ def rekap_keterlambatan(
     Columns: unit, unit_nama, belum_diajukan, terlambat (month names), jumlah_belum, jumlah_terlambat.
     A month returned to the unit (dikembalikan) and not submitted again counts as not submitted.
     """
-    today = hari_ini(instansi, sekarang)
-    lewat = [b for b in list_batas(session, instansi, tahun) if b.batas is not None and b.batas < today]
+    lewat = bulan_lewat_batas(session, instansi, tahun, sekarang)
     status = status_tahun(session, instansi.id, tahun)
     pertama = _pengajuan_pertama(session, instansi, tahun)
     rows = []
     for unit in units:
         belum, telat = [], []
         for b in lewat:
-            now = status.get((unit.id, b.bulan), DRAF)
-            if now in (DRAF, DIKEMBALIKAN):
+            if belum_diajukan(status.get((unit.id, b.bulan), DRAF)):
                 belum.append(b.bulan)
             elif (unit.kode, b.bulan) in pertama and pertama[(unit.kode, b.bulan)] > b.batas:  # type: ignore[operator]
                 telat.append(b.bulan)

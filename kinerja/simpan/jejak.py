@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from kinerja.aturan.format import format_angka, nama_bulan
+from kinerja.aturan.teks import netral
 from kinerja.simpan.models import Anggaran, Indikator, Instansi, Jejak, Unit
 
 TAMBAH, UBAH, HAPUS = "tambah", "ubah", "hapus"
@@ -75,6 +76,8 @@ TABEL_LABEL = {
     "nilai_akip": "Nilai AKIP", "status_bulan": "Verifikasi", "buka_isian": "Buka kembali isian",
     "tanggapan": "Tanggapan", "bukti": "Bukti dukung", "instansi": "Pengaturan instansi",
     "batas_isian": "Batas waktu isian", "masuk": "Masuk / keluar",
+    "analisis": "Analisis triwulan", "anggaran_kas": "Anggaran kas",
+    "target_renstra": "Target Renstra", "riwayat_realisasi": "Riwayat realisasi",
 }
 
 
@@ -131,7 +134,7 @@ def list_riwayat(
 def _item(row: Jejak) -> str | None:
     """Return the indicator or budget kode a row is about (None for rows about something else)."""
     parts = row.kunci.split("/")
-    if row.tabel in ("realisasi", "realisasi_anggaran", "tanggapan") and len(parts) == 3:
+    if row.tabel in ("realisasi", "realisasi_anggaran", "tanggapan", "analisis", "anggaran_kas") and len(parts) == 3:
         return parts[1]
     if row.tabel in ("target", "pagu") and len(parts) == 3:
         return parts[2]
@@ -167,6 +170,11 @@ def describe_kunci(tabel: str, kunci: str, names: Mapping[str, str]) -> str:
         tahun, kode, bulan = parts[0], parts[1], int(parts[2])
         month = nama_bulan(bulan) if 1 <= bulan <= 12 else f"bulan {bulan}"
         return f"{kode} {names.get(kode, '')}".strip() + f" — {month} {tahun}"
+    if tabel == "analisis" and len(parts) == 3 and parts[2] in ("TW1", "TW2", "TW3", "TW4"):
+        romawi = {"TW1": "I", "TW2": "II", "TW3": "III", "TW4": "IV"}[parts[2]]
+        return f"{parts[1]} {names.get(parts[1], '')}".strip() + f" — triwulan {romawi} {parts[0]}"
+    if tabel in ("target_renstra", "riwayat_realisasi") and len(parts) == 2:
+        return f"{parts[0]} {names.get(parts[0], '')}".strip() + f" — tahun {parts[1]}"
     if tabel in ("status_bulan", "buka_isian") and len(parts) == 3 and parts[1].isdigit():
         bulan = int(parts[1])
         month = nama_bulan(bulan) if 1 <= bulan <= 12 else f"bulan {bulan}"
@@ -250,8 +258,6 @@ def _tahun_of(row: Jejak) -> int:
 
 def export_jejak_csv(rows: list[Jejak]) -> bytes:
     """Write audit rows as CSV (UTF-8 with BOM for Excel), columns KOLOM_CSV, text never a formula."""
-    from kinerja.dokumen.ekspor import netral  # a writer's helper; imported here so the trail never needs the writers
-
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(KOLOM_CSV)

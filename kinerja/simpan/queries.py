@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import Exists
 from sqlmodel import Session, select
 
 from kinerja.aturan.capaian import Bulanan, DataKinerja, IndikatorDef, NodeDef
@@ -16,10 +17,12 @@ from kinerja.simpan.models import (
     Perjanjian,
     Realisasi,
     RealisasiAnggaran,
+    StatusBulan,
     Target,
     Unit,
     Versi,
 )
+from kinerja.simpan.verifikasi import DISAHKAN
 
 
 class NotFound(LookupError):
@@ -168,30 +171,54 @@ def list_anggaran(session: Session, versi: Versi) -> list[NodeAnggaran]:
     ]
 
 
-def load_realisasi(session: Session, instansi_id: int, tahun: int) -> dict[str, dict[int, Bulanan]]:
-    """Return every entered realisation of a year: kode -> bulan -> Bulanan."""
-    rows = session.exec(
+def _disahkan(unit_id: object, tahun: object, bulan: object) -> Exists:
+    """An SQL condition: this unit's month of this year is approved (StatusBulan.status 'disahkan')."""
+    return (
+        select(StatusBulan.id)
+        .where(StatusBulan.unit_id == unit_id, StatusBulan.tahun == tahun, StatusBulan.bulan == bulan,
+               StatusBulan.status == DISAHKAN)
+        .exists()
+    )
+
+
+def load_realisasi(
+    session: Session, instansi_id: int, tahun: int, hanya_disahkan: bool = False
+) -> dict[str, dict[int, Bulanan]]:
+    """Return every entered realisation of a year: kode -> bulan -> Bulanan.
+
+    `hanya_disahkan` keeps only the months whose unit (the indicator's) has approved that month.
+    """
+    query = (
         select(Indikator.kode, Realisasi)
         .join(Realisasi, Realisasi.indikator_id == Indikator.id)
         .where(Indikator.instansi_id == instansi_id, Indikator.tahun == tahun)
-    ).all()
+    )
+    if hanya_disahkan:
+        query = query.where(_disahkan(Indikator.unit_id, Indikator.tahun, Realisasi.bulan))
     result: dict[str, dict[int, Bulanan]] = {}
-    for kode, r in rows:
+    for kode, r in session.exec(query).all():
         result.setdefault(kode, {})[r.bulan] = Bulanan(
             nilai=r.nilai, pembilang=r.pembilang, penyebut=r.penyebut, keterangan=r.keterangan
         )
     return result
 
 
-def load_realisasi_anggaran(session: Session, instansi_id: int, tahun: int) -> dict[str, dict[int, int]]:
-    """Return every entered budget realisation of a year: kode -> bulan -> Rupiah."""
-    rows = session.exec(
+def load_realisasi_anggaran(
+    session: Session, instansi_id: int, tahun: int, hanya_disahkan: bool = False
+) -> dict[str, dict[int, int]]:
+    """Return every entered budget realisation of a year: kode -> bulan -> Rupiah.
+
+    `hanya_disahkan` keeps only the months whose unit (the sub-kegiatan's) has approved that month.
+    """
+    query = (
         select(Anggaran.kode, RealisasiAnggaran)
         .join(RealisasiAnggaran, RealisasiAnggaran.anggaran_id == Anggaran.id)
         .where(Anggaran.instansi_id == instansi_id, Anggaran.tahun == tahun)
-    ).all()
+    )
+    if hanya_disahkan:
+        query = query.where(_disahkan(Anggaran.unit_id, Anggaran.tahun, RealisasiAnggaran.bulan))
     result: dict[str, dict[int, int]] = {}
-    for kode, r in rows:
+    for kode, r in session.exec(query).all():
         result.setdefault(kode, {})[r.bulan] = r.realisasi
     return result
 
@@ -230,18 +257,22 @@ class DataTahun:
     baris: list[BarisIndikator]
     anggaran: list[NodeAnggaran]
     data: DataKinerja
+    hanya_disahkan: bool = False  # the figures are those of approved unit-months only
 
 
-def load_data_tahun(session: Session, instansi: Instansi, tahun: int, bulan: int = 12) -> DataTahun:
-    """Load a year with the version in force at the end of `bulan`."""
+def load_data_tahun(
+    session: Session, instansi: Instansi, tahun: int, bulan: int = 12, hanya_disahkan: bool = False
+) -> DataTahun:
+    """Load a year with the version in force at the end of `bulan` (`hanya_disahkan`: approved months only)."""
     versi = versi_berlaku(session, instansi.id, tahun, bulan)
     baris = list_baris(session, versi)
     nodes = list_anggaran(session, versi)
     data = build_data(
-        baris, nodes, load_realisasi(session, instansi.id, tahun),
-        load_realisasi_anggaran(session, instansi.id, tahun),
+        baris, nodes, load_realisasi(session, instansi.id, tahun, hanya_disahkan),
+        load_realisasi_anggaran(session, instansi.id, tahun, hanya_disahkan),
     )
-    return DataTahun(instansi=instansi, tahun=tahun, versi=versi, baris=baris, anggaran=nodes, data=data)
+    return DataTahun(instansi=instansi, tahun=tahun, versi=versi, baris=baris, anggaran=nodes, data=data,
+                     hanya_disahkan=hanya_disahkan)
 
 
 @dataclass(frozen=True)

@@ -4,19 +4,20 @@ Used by the CSV and XLSX imports, the operator's grid, the IKM/AKIP pages and th
 every entry path checks the same rules (kinerja.aturan.angka bounds, kinerja.aturan.batas plausibility,
 kinerja.simpan.wewenang authorisation) and writes the same audit trail (kinerja.simpan.jejak).
 
-Every stored month carries a `versi`, 1 when inserted and one more at every change. A grid
+Every stored month carries a `versi`, 1 when first inserted and one more at every change; a month
+emptied and entered again carries on from where it was (never back to 1). A grid
 remembers the versi of each row it showed; its entries carry that versi, and a batch in which
 any month was changed by someone else since then is refused whole (`SudahBerubah`), naming who
 changed it and to what. Entries without a versi (the CLI, the Excel template) replace what is
 stored, as a file that says "this is the month" should.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -30,7 +31,7 @@ from kinerja.simpan.db import new_session, write_session
 from kinerja.simpan.jejak import catat_jejak
 from kinerja.simpan.models import Anggaran, Indikator, Jejak, Pengguna, Realisasi, RealisasiAnggaran, Target, now_utc
 from kinerja.simpan.queries import NotFound, list_anggaran, versi_berlaku
-from kinerja.simpan.verifikasi import periksa_terkunci
+from kinerja.simpan.verifikasi import anggaran_diganti, indikator_diganti, periksa_terkunci
 from kinerja.simpan.wewenang import periksa_wewenang
 
 # Satuan whose values are not counts: they may have decimals.
@@ -167,16 +168,36 @@ def _duplicates(keys: Sequence[tuple[str, int]], lokasi: Sequence[str]) -> list[
     return problems
 
 
-def _upsert(session: Session, model: type, values: dict, keys: tuple[str, str]) -> None:
-    """Insert (versi 1) or replace (versi + 1) one row by its natural key, atomically on SQLite and PostgreSQL."""
+def _upsert(session: Session, model: type, values: dict, keys: tuple[str, str], versi_baru: int = 1) -> None:
+    """Insert (at `versi_baru`) or replace (versi + 1) one row by its natural key, atomically on SQLite and
+    PostgreSQL."""
     table = model.__table__  # type: ignore[attr-defined]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table).values(**values, versi=1)
+    stmt = insert(table).values(**values, versi=versi_baru)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(keys),
         set_={**{k: stmt.excluded[k] for k in values if k not in keys}, "versi": table.c.versi + 1},
     )
     session.execute(stmt)
+
+
+def _versi_baru(session: Session, instansi_id: int, tabel: str, kunci: Iterable[str]) -> dict[str, int]:
+    """Return the versi each month starts at when its row is inserted: one more than the writes it had before.
+
+    A month that was emptied (its row deleted) and is entered again must not start at 1 again: a grid
+    loaded before the emptying still holds versi 1 and would overwrite the new value unnoticed. Every
+    write of a month leaves one audit row (an insert, each change, the emptying), so their count is at
+    least the versi the deleted row last had. A month never written starts at 1.
+    """
+    kunci = sorted(set(kunci))
+    counts: dict[str, int] = {}
+    for start in range(0, len(kunci), 500):
+        counts |= dict(session.exec(
+            select(Jejak.kunci, func.count()).where(
+                Jejak.instansi_id == instansi_id, Jejak.tabel == tabel,
+                Jejak.kunci.in_(kunci[start:start + 500]))  # type: ignore[attr-defined]
+            .group_by(Jejak.kunci)).all())
+    return {k: counts.get(k, 0) + 1 for k in kunci}
 
 
 def _cek_versi(session: Session, instansi_id: int, tahun: int, tabel: str, entries: Sequence[Any],
@@ -251,6 +272,9 @@ def _periksa_realisasi(session: Session, instansi_id: int, tahun: int, entries: 
                                 unit_ids={indikator[e.kode].unit_id for e in entries if e.kode in indikator})
     problems += [p for e in entries for p in check_entri(e, indikator.get(e.kode), khusus=khusus)]
     problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
+    if not problems:
+        problems = _periksa_diganti(session, instansi_id, tahun, entries, lambda e: indikator[e.kode],
+                                    indikator_diganti)
     peringatan: list[str] = []
     if not problems:
         problems = periksa_terkunci(session, _berubah(session, entries, indikator), tahun)
@@ -260,6 +284,20 @@ def _periksa_realisasi(session: Session, instansi_id: int, tahun: int, entries: 
         peringatan = [p for e in entries for p in peringatan_entri(
             e, indikator[e.kode], targets.get((indikator[e.kode].id, e.bulan)))]
     return _Periksa(indikator, problems, peringatan)
+
+
+def _periksa_diganti(session: Session, instansi_id: int, tahun: int, entries: Sequence[Any],
+                     row: Callable[[Any], Indikator | Anggaran],
+                     diganti: Callable[[Session, int, int, int], dict[int, str]]) -> list[str]:
+    """Return why entries of rows a PK revision dropped by their month cannot be written (empty: none such)."""
+    reasons = {bulan: diganti(session, instansi_id, tahun, bulan) for bulan in {e.bulan for e in entries}}
+    problems = []
+    for e in entries:
+        r = row(e)
+        if r.id in reasons[e.bulan]:
+            problems.append(_prefix(e.lokasi, f"{r.kode} {r.nama} ({_bulan_label(e.bulan)}): tidak dapat diisi, "
+                                              f"{reasons[e.bulan][r.id]}"))
+    return problems
 
 
 def _berubah(session: Session, entries: Sequence[EntriRealisasi], indikator: dict[str, Indikator]
@@ -334,6 +372,9 @@ def write_realisasi(
     if found.peringatan and not yakin:
         raise PerluKonfirmasi(found.peringatan)
     who = _label(pengguna, oleh)
+    baru = _versi_baru(session, instansi_id, "realisasi", [
+        f"{tahun}/{e.kode}/{e.bulan}" for e in entries
+        if not e.hapus and (indikator[e.kode].id, e.bulan) not in existing])
     written = 0
     for e in entries:
         ind = indikator[e.kode]
@@ -352,7 +393,7 @@ def write_realisasi(
             continue
         _upsert(session, Realisasi, {
             "indikator_id": ind.id, "bulan": e.bulan, **after, "diisi_oleh": who, "diubah_pada": now_utc(),
-        }, ("indikator_id", "bulan"))
+        }, ("indikator_id", "bulan"), baru.get(kunci, 1))
         catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="realisasi", kunci=kunci,
                     sebelum=before, sesudah=after)
         written += 1
@@ -433,6 +474,9 @@ def save_realisasi_anggaran(
         if problems:
             raise ValidationError(problems)
         who = _label(pengguna, oleh)
+        baru = _versi_baru(session, instansi_id, "realisasi_anggaran", [
+            f"{tahun}/{e.kode}/{e.bulan}" for e in entries
+            if not e.hapus and (nodes[e.kode].id, e.bulan) not in existing])
         written = 0
         for e in entries:
             node = nodes[e.kode]
@@ -451,7 +495,7 @@ def save_realisasi_anggaran(
                 continue
             _upsert(session, RealisasiAnggaran, {
                 "anggaran_id": node.id, "bulan": e.bulan, **after, "diisi_oleh": who, "diubah_pada": now_utc(),
-            }, ("anggaran_id", "bulan"))
+            }, ("anggaran_id", "bulan"), baru.get(kunci, 1))
             catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="realisasi_anggaran", kunci=kunci,
                         sebelum=before, sesudah=after)
             written += 1
@@ -477,6 +521,8 @@ def _periksa_anggaran(session: Session, instansi_id: int, tahun: int, entries: S
                                 unit_ids={nodes[e.kode].unit_id for e in entries if e.kode in nodes})
     problems += [p for e in entries for p in check_entri_anggaran(e, nodes.get(e.kode))]
     problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
+    if not problems:
+        problems = _periksa_diganti(session, instansi_id, tahun, entries, lambda e: nodes[e.kode], anggaran_diganti)
     if not problems:
         problems = periksa_terkunci(session, {(nodes[e.kode].unit_id, e.bulan) for e in entries}, tahun)
     return nodes, problems

@@ -10,6 +10,10 @@ Who verifies and who approves are the pimpinan users of two units set per unit b
 (`Unit.verifikator_unit_id`, `Unit.pengesah_unit_id`); by default the sekretariat verifies (the
 pimpinan unit verifies the sekretariat itself) and the pimpinan unit approves.
 
+A PK revision (PK Perubahan) that drops an indicator or a sub kegiatan from its berlaku_bulan on
+closes that row's later months for good (`indikator_diganti`, `anggaran_diganti`): it is in no
+agreement any more.
+
 An input window closes a month at its deadline: the office's day of the next month
 (`Instansi.hari_batas_isian`, none until the admin sets one) or a date set for that month
 (`BatasIsian`). After it, only a reopening for a unit (`BukaIsian`, with a reason, until a date)
@@ -30,7 +34,18 @@ from kinerja.aturan.teks import cek_teks
 from kinerja.errors import ValidationError
 from kinerja.simpan.db import new_session, write_session
 from kinerja.simpan.jejak import catat_jejak
-from kinerja.simpan.models import BatasIsian, BukaIsian, Instansi, Pengguna, StatusBulan, Unit, now_utc
+from kinerja.simpan.models import (
+    BatasIsian,
+    BukaIsian,
+    Instansi,
+    Pagu,
+    Pengguna,
+    StatusBulan,
+    Target,
+    Unit,
+    Versi,
+    now_utc,
+)
 from kinerja.simpan.wewenang import ADMIN, PIMPINAN, periksa_wewenang
 
 DRAF, DIAJUKAN, DIVERIFIKASI, DISAHKAN, DIKEMBALIKAN = "draf", "diajukan", "diverifikasi", "disahkan", "dikembalikan"
@@ -137,6 +152,12 @@ def ubah_status(
         problems = _boleh(session, pengguna, langkah, unit, before)
         if problems:
             raise ValidationError(problems)
+        if aksi == "ajukan":  # Sedang or below at a triwulan's end needs its analysis first (issue 10)
+            from kinerja.simpan.analisis import analisis_kurang  # here: analisis imports this module
+
+            problems = analisis_kurang(session, unit_id, tahun, bulan)
+            if problems:
+                raise ValidationError(problems)
         row = row or StatusBulan(instansi_id=unit.instansi_id, unit_id=unit_id, tahun=tahun, bulan=bulan)
         row.status, row.catatan, row.diubah_oleh, row.diubah_pada = langkah.ke, catatan.strip(), who, now_utc()
         session.add(row)
@@ -191,6 +212,39 @@ def alasan_terkunci(
         return None
     return (f"batas waktu isian {label} ({batas:%d-%m-%Y}) sudah lewat; minta admin membukanya kembali untuk "
             "unit ini")
+
+
+def _diganti(session: Session, instansi_id: int, tahun: int, bulan: int, kolom: str) -> dict[int, str]:
+    """Return the rows (Target.indikator_id or Pagu.anggaran_id) a published PK revision dropped by `bulan`."""
+    model = Target if kolom == "indikator_id" else Pagu
+    versions = list(session.exec(select(Versi).where(
+        Versi.instansi_id == instansi_id, Versi.tahun == tahun, Versi.status == "terbit").order_by(Versi.nomor)))
+    in_force = [v for v in versions if v.berlaku_bulan <= bulan]
+    if len(in_force) < 2:
+        return {}
+    listed = {v.id: set(session.exec(select(getattr(model, kolom)).where(model.versi_id == v.id)))
+              for v in in_force}
+    found: dict[int, str] = {}
+    for before, after in zip(in_force, in_force[1:], strict=False):
+        for dropped in listed[before.id] - listed[after.id]:
+            found[dropped] = (f"diganti oleh {after.nama} yang berlaku sejak {nama_bulan(after.berlaku_bulan)}: "
+                              "tidak ada lagi di perjanjian kinerja")
+    return {i: why for i, why in found.items() if i not in listed[in_force[-1].id]}
+
+
+def indikator_diganti(session: Session, instansi_id: int, tahun: int, bulan: int) -> dict[int, str]:
+    """Return the indicators a PK revision in force at `bulan` dropped, with why their month cannot be written.
+
+    A PK Perubahan may leave an indicator out from its berlaku_bulan on. Its months before that stay as
+    reported under the earlier version; from then on the indicator is in no agreement, so nothing may
+    be entered for it (the grids show it read-only, with this reason). Indikator id -> reason.
+    """
+    return _diganti(session, instansi_id, tahun, bulan, "indikator_id")
+
+
+def anggaran_diganti(session: Session, instansi_id: int, tahun: int, bulan: int) -> dict[int, str]:
+    """Return the budget nodes a PK revision in force at `bulan` dropped (no pagu any more), with the reason."""
+    return _diganti(session, instansi_id, tahun, bulan, "anggaran_id")
 
 
 def periksa_terkunci(

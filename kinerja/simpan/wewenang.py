@@ -28,11 +28,16 @@ AKSI: dict[str, tuple[frozenset[str], str]] = {
     "simpan_penilaian": (frozenset({ADMIN}), "menyimpan IKM dan nilai AKIP"),
     "atur_isian": (frozenset({ADMIN}), "mengatur batas waktu isian dan membuka kembali bulan yang terkunci"),
     "lihat": (frozenset({ADMIN, PIMPINAN, OPERATOR}), "melihat data instansi ini"),
+    "isi_analisis": (frozenset({ADMIN, OPERATOR}), "mengisi analisis triwulan unit"),
+    "beri_rekomendasi": (frozenset({ADMIN, PIMPINAN}), "menulis rekomendasi pimpinan"),
+    "isi_anggaran_kas": (frozenset({ADMIN}), "mengisi anggaran kas"),
+    "kelola_renstra": (frozenset({ADMIN}), "mengelola target Renstra dan riwayat realisasi"),
+    "kelola_profil": (frozenset({ADMIN}), "mengubah profil instansi"),
 }
 # Actions an operator may take for their own unit only.
-UNIT_SENDIRI = frozenset({"isi_realisasi", "isi_anggaran"})
+UNIT_SENDIRI = frozenset({"isi_realisasi", "isi_anggaran", "isi_analisis"})
 
-_PIMPINAN_PAGES = ("beranda", "capaian", "unit", "anggaran", "laporan")
+_PIMPINAN_PAGES = ("beranda", "capaian", "unit", "anggaran", "laporan", "evaluasi")
 _ISIAN_PAGES = ("isi_realisasi", "isi_anggaran")
 _ADMIN_PAGES = ("pengguna", "target", "pagu", "revisi", "ikm", "akip", "riwayat")
 # page file -> the roles that see it (the router offers exactly these; the page guard refuses the rest)
@@ -43,6 +48,10 @@ HALAMAN: dict[str, frozenset[str]] = {
     "pages/akun.py": frozenset(PERAN),  # Akun saya: one's own password
     "pages/verifikasi.py": frozenset({ADMIN, PIMPINAN}),  # the pimpinan verify and approve; the admin oversees
     "pages/jadwal.py": frozenset({ADMIN}),  # deadlines and reopening closed or locked months
+    "pages/profil.py": frozenset({ADMIN}),  # Profil instansi: Bab I of the LKjIP draft
+    "pages/renstra.py": frozenset({ADMIN}),  # Renstra & riwayat: the period, targets per year, earlier years
+    "pages/analisis.py": frozenset(PERAN),  # Analisis triwulan: the unit writes, the pimpinan recommends
+    "pages/kinerja_unit.py": frozenset({ADMIN, OPERATOR}),  # Kinerja unit saya: the operator's own view
 }
 
 
