@@ -29,6 +29,8 @@ def orang(seeded, instansi_id) -> dict[str, Pengguna]:
         people = {
             "admin": Pengguna(username="admin", peran="admin", unit_id=None),
             "camat": Pengguna(username="camat", peran="pimpinan", unit_id=units["CAMAT"]),
+            "sekcam": Pengguna(username="sekcam", peran="pimpinan", unit_id=units["SEKCAM"]),
+            "kasi.pmd": Pengguna(username="kasi.pmd", peran="pimpinan", unit_id=units["PMD"]),
             "pemum": Pengguna(username="op.pemum", peran="operator", unit_id=units["PEMUM"]),
             "perencanaan": Pengguna(username="op.perencanaan", peran="operator", unit_id=units["PERENCANAAN"]),
         }
@@ -67,6 +69,8 @@ def stored(engine, kode: str, triwulan: int = 1):
     ("camat", "IK-4.1.1", "faktor_penghambat", False),  # pimpinan cannot overwrite the unit's fields
     ("camat", "IK-4.1.1", "rekomendasi_pimpinan", True),
     ("camat", "IK-6.1.1", "rekomendasi_pimpinan", True),
+    ("sekcam", "IK-4.1.1", "rekomendasi_pimpinan", True),  # the Sekretaris Camat verifies PEMUM by default
+    ("kasi.pmd", "IK-4.1.1", "rekomendasi_pimpinan", False),  # a pimpinan who neither verifies nor approves PEMUM
     ("admin", "IK-4.1.1", "faktor_penghambat", True),
     ("admin", "IK-4.1.1", "rekomendasi_pimpinan", True),
 ])

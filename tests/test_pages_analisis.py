@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kinerja.baca.peringatan import METODE
 from kinerja.simpan.analisis import load_analisis
 from kinerja.simpan.anggaran_kas import load_anggaran_kas
+from kinerja.simpan.auth import update_user
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import get_instansi
 from kinerja.simpan.realisasi import EntriRealisasi, save_realisasi
@@ -71,6 +72,9 @@ def test_pimpinan_reads_the_units_fields_and_writes_the_recommendation_only(db: 
     at = open_tw(akun.operator)
     edit_grid(at, grid(at).key.rsplit("_v", 1)[0], {"IK-6.1.4": {"faktor_penghambat": "Laporan desa terlambat"}})
     at.button(key="analisis_simpan").click().run()
+    # The Sekretaris Camat verifies Perencanaan by default, so she may recommend to it.
+    update_user(db, user_id=akun.pimpinan.id, peran="pimpinan", unit_id=units(db)["SEKCAM"].id, aktif=True,
+                nama=akun.pimpinan.nama)
     at = open_tw(akun.pimpinan)
     labels = at.selectbox(key="analisis_unit").options
     at.selectbox(key="analisis_unit").select_index(labels.index(PERENCANAAN)).run()
@@ -136,3 +140,16 @@ def test_submitting_march_names_the_indicator_whose_analysis_is_missing(db: Engi
     at.selectbox(key="isi_bulan").set_value(3).run()
     at.button(key="isi_ajukan").click().run()
     assert "Maret 2025 diajukan untuk diverifikasi." in shown(at) and "Tidak diajukan" not in errors(at)
+
+
+def test_a_pimpinan_who_neither_verifies_nor_approves_the_unit_cannot_recommend(db: Engine, akun: Akun) -> None:
+    isi(db, akun, {2: 1})
+    update_user(db, user_id=akun.pimpinan.id, peran="pimpinan", unit_id=units(db)["PMD"].id, aktif=True,
+                nama=akun.pimpinan.nama)
+    at = open_tw(akun.pimpinan)
+    labels = at.selectbox(key="analisis_unit").options
+    at.selectbox(key="analisis_unit").select_index(labels.index(PERENCANAAN)).run()
+    edit_grid(at, grid(at).key.rsplit("_v", 1)[0], {"IK-6.1.4": {"rekomendasi_pimpinan": "Percepat"}})
+    at.button(key="analisis_simpan").click().run()
+    assert "hanya dapat diberikan oleh pimpinan yang memverifikasi atau mengesahkan" in errors(at)
+    assert analisis(db, "IK-6.1.4") is None

@@ -23,7 +23,7 @@ from kinerja.simpan.jejak import catat_jejak
 from kinerja.simpan.models import Analisis, Indikator, Instansi, Pengguna, Unit, now_utc
 from kinerja.simpan.queries import NotFound, load_data_tahun
 from kinerja.simpan.realisasi import EntriRealisasi, SudahBerubah, write_realisasi  # SudahBerubah: screens reload
-from kinerja.simpan.verifikasi import periksa_terkunci
+from kinerja.simpan.verifikasi import periksa_terkunci, unit_pengesah, unit_verifikator
 from kinerja.simpan.wewenang import periksa_wewenang
 
 KOLOM_UNIT = ("faktor_pendorong", "faktor_penghambat", "upaya", "rencana_tindak_lanjut")
@@ -140,8 +140,10 @@ def write_analisis(
     unit_ids = {ind.unit_id for _, ind, b in changes if set(b) & set(KOLOM_UNIT)}
     if unit_ids:
         problems += periksa_wewenang(session, pengguna, "isi_analisis", instansi_id=instansi_id, unit_ids=unit_ids)
-    if any(KOLOM_PIMPINAN in b for _, _, b in changes):
+    rekomendasi = {ind.unit_id for _, ind, b in changes if KOLOM_PIMPINAN in b}
+    if rekomendasi:
         problems += periksa_wewenang(session, pengguna, "beri_rekomendasi", instansi_id=instansi_id)
+        problems += _bukan_atasan(session, pengguna, instansi_id, rekomendasi)
     if not problems and unit_ids:
         problems = periksa_terkunci(session, {(u, bulan_akhir(triwulan)) for u in unit_ids}, tahun)
     if problems:
@@ -169,6 +171,23 @@ def write_analisis(
                     kunci=f"{tahun}/{e.kode}/TW{triwulan}", sebelum=before, sesudah=_isi(row))
     session.flush()
     return len(changes)
+
+
+def _bukan_atasan(session: Session, pengguna: Pengguna | None, instansi_id: int, unit_ids: set[int]) -> list[str]:
+    """A pimpinan recommends only to the units they verify or approve (the admin and the system to any unit)."""
+    now = session.get(Pengguna, pengguna.id) if pengguna is not None else None
+    if now is None or now.peran != "pimpinan":
+        return []
+    units = session.exec(select(Unit).where(Unit.instansi_id == instansi_id)).all()
+    by_id = {u.id: u for u in units}
+    problems = []
+    for unit_id in sorted(unit_ids):
+        unit = by_id[unit_id]
+        atasan = {u.id for u in (unit_verifikator(unit, units), unit_pengesah(unit, units)) if u is not None}
+        if now.unit_id not in atasan:
+            problems.append(f"rekomendasi untuk {unit.nama} hanya dapat diberikan oleh pimpinan yang memverifikasi "
+                            "atau mengesahkan isiannya")
+    return problems
 
 
 def analisis_kurang(session: Session, unit_id: int, tahun: int, bulan: int) -> list[str]:
