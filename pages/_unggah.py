@@ -7,9 +7,20 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from kinerja.dokumen.unggah import MB, Batas
 from kinerja.errors import ValidationError
 
 T = TypeVar("T")
+
+
+def pilih_berkas(label: str, batas: Batas, jenis: list[str], key: str) -> UploadedFile | None:
+    """A file uploader whose label states the size limit, and which refuses a larger file in the browser.
+
+    Streamlit's own "… per file" line is hidden by the app's CSS (it is English and states the server-wide
+    limit), so the label carries this upload's limit instead.
+    """
+    mb = max(1, batas.maks_byte // MB)
+    return st.file_uploader(f"{label} (paling besar {mb} MB)", type=jenis, key=key, max_upload_size=mb)
 
 
 def baca_unggahan(berkas: UploadedFile, baca: Callable[[bytes, str], T], *, kunci: str,

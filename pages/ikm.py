@@ -6,13 +6,13 @@ import streamlit as st
 from kinerja.aturan.format import format_angka, nama_bulan
 from kinerja.aturan.ikm import UNSUR, compute_ikm, compute_ikm_from_counts, sampel_minimum
 from kinerja.dokumen.impor import parse_ikm
-from kinerja.dokumen.unggah import IKM_XLSX, MB
+from kinerja.dokumen.unggah import IKM_XLSX
 from kinerja.errors import ValidationError
 from kinerja.simpan.db import new_session
 from kinerja.simpan.penilaian import list_survei, save_survei_ikm
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_bulan, pilih_tahun, require
-from pages._unggah import baca_unggahan
+from pages._unggah import baca_unggahan, pilih_berkas
 
 user = require()
 office = instansi(user)
@@ -41,8 +41,8 @@ cara = st.radio("Cara mengisi", ["Unggah jawaban responden", "Ketik jumlah jawab
                 key="ikm_cara")
 answers = counts = hasil = None
 if cara.startswith("Unggah"):
-    berkas = st.file_uploader("Berkas CSV atau XLSX: satu baris per responden, kolom u1..u9", type=["csv", "xlsx"],
-                              key="ikm_berkas", max_upload_size=IKM_XLSX.maks_byte // MB)
+    berkas = pilih_berkas("Berkas CSV atau XLSX: satu baris per responden, kolom u1..u9", IKM_XLSX, ["csv", "xlsx"],
+                          key="ikm_berkas")
     if berkas is not None:
         try:
             answers = baca_unggahan(berkas, parse_ikm, kunci="ikm_berkas")

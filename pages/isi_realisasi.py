@@ -10,6 +10,7 @@ from kinerja.baca.unit_saya import info_formulir
 from kinerja.dokumen.templat_analisis import parse_analisis_template, preview_analisis
 from kinerja.dokumen.templat_baca import parse_template, preview_changes
 from kinerja.dokumen.templat_buat import MIME, build_template
+from kinerja.dokumen.unggah import TEMPLAT
 from kinerja.errors import ValidationError
 from kinerja.simpan.analisis import save_templat
 from kinerja.simpan.bukti import list_bukti
@@ -31,6 +32,7 @@ from pages._periksa import (
 )
 from pages._tampil import BARIS_TINGGI, kunci_grid, masalah, simpan_grid, teks_polos, tinggi
 from pages._ui import engine, instansi, pilih_isian, require
+from pages._unggah import pilih_berkas
 
 # Widths that fit the grid beside the sidebar on a 1366 px screen, the counts included.
 # The name is pinned and wraps; the cells typed into come right after it, the rest follows.
@@ -120,8 +122,8 @@ def _templat() -> bytes:
 
 st.download_button("Unduh templat Excel", _templat, file_name=f"realisasi-{tahun}-{unit.kode}.xlsx", mime=MIME,
                    key="isi_templat_unduh", on_click="ignore")
-berkas = st.file_uploader("Unggah templat yang sudah diisi (.xlsx, paling besar 10 MB)", type=["xlsx"],
-                          key=f"isi_templat_{st.session_state.get('isi_templat_n', 0)}")
+berkas = pilih_berkas("Unggah templat .xlsx yang sudah diisi", TEMPLAT, ["xlsx"],
+                      key=f"isi_templat_{st.session_state.get('isi_templat_n', 0)}")
 if berkas is None:
     st.stop()
 try:

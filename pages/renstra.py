@@ -14,13 +14,13 @@ from kinerja.baca.grid_renstra import (
 )
 from kinerja.baca.perbandingan import list_perbandingan, load_riwayat, load_target_renstra, tabel_perbandingan
 from kinerja.dokumen.impor_riwayat import RENSTRA_CSV, RIWAYAT_CSV, parse_renstra_csv, parse_riwayat_csv
-from kinerja.dokumen.unggah import MB, Batas
+from kinerja.dokumen.unggah import Batas
 from kinerja.errors import ValidationError
 from kinerja.simpan.db import new_session
 from kinerja.simpan.riwayat import simpan_periode_renstra, simpan_riwayat, simpan_target_renstra
 from pages._tampil import kunci_grid, masalah, simpan_grid
 from pages._ui import engine, instansi, pilih_tahun, require
-from pages._unggah import baca_unggahan
+from pages._unggah import baca_unggahan, pilih_berkas
 
 user = require()
 office = instansi(user)
@@ -36,7 +36,7 @@ INFO = {"kode": "Kode", "indikator": st.column_config.TextColumn("Indikator", wi
 def unggah(label: str, kunci: str, baca: Callable[[bytes, str], list], batas: Batas,
            simpan: Callable[[list], int]) -> None:
     """Offer a CSV upload, check it whole, and save it on a click."""
-    berkas = st.file_uploader(label, type=["csv"], key=kunci, max_upload_size=max(1, batas.maks_byte // MB))
+    berkas = pilih_berkas(label, batas, ["csv"], key=kunci)
     if berkas is None:
         return
     try:

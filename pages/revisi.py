@@ -7,13 +7,14 @@ import streamlit as st
 from kinerja.aturan.format import nama_bulan
 from kinerja.dokumen.dokumen_pk import build_pk_docx, load_isi_pk
 from kinerja.dokumen.pk_xlsx import export_pk_xlsx, import_pk_xlsx
-from kinerja.dokumen.unggah import MB, PK_XLSX
+from kinerja.dokumen.unggah import PK_XLSX
 from kinerja.errors import ValidationError
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import NotFound, list_tahun, list_units, list_versi
 from kinerja.simpan.revisi import copy_tahun, create_perubahan, publish_versi
 from pages._tampil import masalah
 from pages._ui import engine, instansi, pilih_tahun, require
+from pages._unggah import pilih_berkas
 
 user = require()
 office = instansi(user)
@@ -89,8 +90,7 @@ with st.expander("Perjanjian Kinerja dalam Excel (format folder data/)", icon=":
         st.download_button(f"Unduh PK {tahun} (.xlsx)", export_pk_xlsx(session, versions[-1]), f"pk-{tahun}.xlsx",
                            key="pk_xlsx_unduh", icon=":material/download:")
     st.caption("Ubah tahun di lembar *info*, isi target dan pagu, lalu unggah: dimuat sebagai draf tahun baru.")
-    berkas = st.file_uploader("Unggah PK (.xlsx)", type=["xlsx"], key="pk_xlsx_unggah",
-                              max_upload_size=PK_XLSX.maks_byte // MB)
+    berkas = pilih_berkas("Unggah PK (.xlsx)", PK_XLSX, ["xlsx"], key="pk_xlsx_unggah")
     if berkas is not None and st.button("Impor sebagai draf", key="pk_xlsx_impor"):
         try:
             st.success(import_pk_xlsx(engine(), berkas.getvalue(), berkas.name, pengguna=user))
