@@ -27,7 +27,7 @@ def tampil_berisiko(office: Instansi, tahun: int, hanya_disahkan: bool = False) 
         st.caption(f"{len(table)} indikator dan sub kegiatan, yang kekurangannya terbesar di atas.")
         st.dataframe(table, hide_index=True, width="stretch", row_height=BARIS_TINGGI,
                      height=tinggi(min(len(table), 8)), key="beranda_berisiko",  # a long list scrolls
-                     column_config={"Uraian": st.column_config.TextColumn(width=220)})
+                     column_config={"Uraian": st.column_config.TextColumn(width=220, pinned=True)})
     if peringatan.belum_ada_data:
         with st.expander(f"Belum ada data, tidak diproyeksikan ({len(peringatan.belum_ada_data)})"):
             st.dataframe([{"Jenis": b.jenis, "Kode": b.kode, "Uraian": b.nama, "Unit penanggung jawab": b.unit}

@@ -172,11 +172,9 @@ def pilih_tahun(office: Instansi, key: str = "tahun", draf: bool = False) -> int
     return st.selectbox("Tahun", years, key=key)
 
 
-def pilih_triwulan(default: int, key: str = "triwulan") -> int:
-    """Show the triwulan selector (s.d. triwulan) and return the chosen one."""
-    return st.selectbox(
-        "Sampai dengan", [1, 2, 3, 4], index=default - 1, key=key, format_func=nama_triwulan
-    )
+def pilih_triwulan(default: int, key: str = "triwulan", label: str = "Sampai dengan") -> int:
+    """Show the triwulan selector (s.d. triwulan, or `label`) and return the chosen one."""
+    return st.selectbox(label, [1, 2, 3, 4], index=default - 1, key=key, format_func=nama_triwulan)
 
 
 def _ingat_cakupan() -> None:

@@ -10,7 +10,7 @@ from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import load_data_tahun
 from kinerja.simpan.verifikasi import alasan_terkunci
 from pages._periksa import simpan_atau_muat_ulang, tampil_bentrok, versi_dilihat
-from pages._tampil import BARIS_TINGGI, kunci_grid, simpan_grid, teks_polos
+from pages._tampil import BARIS_TINGGI, kunci_grid, simpan_grid, teks_polos, tinggi
 from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
 
 user = require()
@@ -22,7 +22,7 @@ with new_session(engine()) as session:
     data_tahun = load_data_tahun(session, office, tahun)
     units = unit_analisis(data_tahun)
 with c2:
-    triwulan = pilih_triwulan(latest_triwulan(data_tahun.data), key="analisis_triwulan")
+    triwulan = pilih_triwulan(latest_triwulan(data_tahun.data), key="analisis_triwulan", label="Triwulan")
 with c3:
     if user.peran == "operator":
         unit = next((u for u in units if u.id == user.unit_id), None)
@@ -53,7 +53,8 @@ teks = {k: st.column_config.TextColumn(LABEL_KOLOM[k], width=190, max_chars=2000
                                                                                              KOLOM_PIMPINAN)}
 after = st.data_editor(
     tampilan(before), key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
-    row_height=BARIS_TINGGI, placeholder="", disabled=[c for c in before.columns if c not in terbuka],
+    row_height=BARIS_TINGGI, height=tinggi(len(before)), placeholder="",
+    disabled=[c for c in before.columns if c not in terbuka],
     column_order=["indikator", "wajib", "capaian_sd_tw", "kategori", "realisasi_sd_tw", "target_sd_tw", "satuan",
                   *KOLOM_UNIT, KOLOM_PIMPINAN, "kode"],
     column_config=teks | {

@@ -20,8 +20,9 @@ METODE = (
     "diisi; tanpa Rencana Aksi sama dengan garis lurus) dikali target tahunan atau pagu, indikator rata-rata, nilai "
     "terakhir dan rasio memakai nilainya sejauh ini, dan yang belum ada datanya tidak diproyeksikan."
 )
-KOLOM = ["Jenis", "Kode", "Uraian", "Unit penanggung jawab", "Proyeksi akhir tahun", "Target tahunan",
-         "Meleset dari target", "Meleset (% target)", "Berisiko sejak", "Metode"]
+# The figures right after the name, so a laptop or a phone shows them without scrolling sideways.
+KOLOM = ["Uraian", "Proyeksi akhir tahun", "Target tahunan", "Meleset dari target", "Meleset (% target)",
+         "Berisiko sejak", "Unit penanggung jawab", "Kode", "Jenis", "Metode"]
 
 
 @dataclass(frozen=True)
