@@ -212,6 +212,12 @@ PARSE: list[tuple[object, Jenis, object]] = [
     (True, NILAI, Tolak("bukan angka")),
     (False, NILAI, Tolak("bukan angka")),
     (Decimal("12.5000"), NILAI, D("12.5")),
+    # how both databases hand back a stored value (scale 4): a count of 0 or 2 saved again is the same count
+    (Decimal("0.0000"), BILANGAN, D(0)),
+    (Decimal("2.0000"), BILANGAN, D(2)),
+    (Decimal("0.0000"), RUPIAH, D(0)),
+    (Decimal("0.0000"), NILAI, D(0)),
+    (Decimal("0.0010"), BILANGAN, Tolak("bulat")),
     (Decimal("1e999999"), NILAI, Tolak("terlalu besar")),
     (Decimal("NaN"), NILAI, Tolak("bukan angka")),
     (Decimal("sNaN"), NILAI, Tolak("bukan angka")),

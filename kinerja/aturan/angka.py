@@ -164,8 +164,9 @@ def _normalisasi(body: str, raw: str, jenis: Jenis) -> str:
 
 
 def _desimal(value: Decimal) -> int:
+    """Count the decimals that matter: Decimal('2.5000') has 1, and a stored zero (Decimal('0.0000')) has none."""
     sign, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int) or exponent >= 0:
+    if not isinstance(exponent, int) or exponent >= 0 or not any(digits):
         return 0
     trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     return max(0, -exponent - trailing)
