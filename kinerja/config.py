@@ -12,7 +12,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KINERJA_")
 
-    database_url: str = "sqlite:///kinerja.simpan.db"
+    database_url: str = "sqlite:///kinerja.db"
     data_dir: Path = PROJECT_ROOT / "data"
     demo_database_url: str = "sqlite:///kinerja-demo.db"
     debug: bool = False  # KINERJA_DEBUG=1: the command line prints the trace of an unexpected error

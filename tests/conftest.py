@@ -48,7 +48,7 @@ def throwaway_pg_database(prefix: str) -> Iterator[str]:
 def seeded_database(backend: str, folder: Path) -> Iterator[Engine]:
     """A database of its own (SQLite file or a throw-away PostgreSQL database) with the 2025 seed."""
     if backend == "sqlite":
-        engine = create_db_engine(f"sqlite:///{folder / 'kinerja.simpan.db'}")
+        engine = create_db_engine(f"sqlite:///{folder / 'kinerja.db'}")
         init_database(engine, DATA)
         yield engine
         engine.dispose()
@@ -85,7 +85,7 @@ def _truncate(engine: Engine) -> None:
 def engine(request: pytest.FixtureRequest, tmp_path: Path, pg_database: str | None) -> Iterator[Engine]:
     """An empty, migrated database: a SQLite file, or the run's PostgreSQL database emptied."""
     if request.param == "sqlite":
-        eng = create_db_engine(f"sqlite:///{tmp_path / 'kinerja.simpan.db'}")
+        eng = create_db_engine(f"sqlite:///{tmp_path / 'kinerja.db'}")
         migrate(eng)
         yield eng
         eng.dispose()

@@ -3,6 +3,7 @@
 import json
 import threading
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -23,7 +24,7 @@ D = Decimal
 
 
 def test_sqlite_file_runs_with_wal_and_foreign_keys(tmp_path):
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'kinerja.simpan.db'}")
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'kinerja.db'}")
     migrate(engine)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -187,3 +188,13 @@ def test_budget_changes_are_audited_and_a_refused_batch_leaves_no_audit_row(seed
     assert json.loads(tambah.sesudah)["realisasi"] == 180_000_000
     assert json.loads(ubah.sebelum)["realisasi"] == 180_000_000
     assert json.loads(ubah.sesudah)["realisasi"] == 181_500_000
+
+
+def test_the_default_database_is_the_file_the_readme_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An office that upgrades keeps its data: the default file name never changes behind the README's back."""
+    from kinerja.config import Settings
+
+    monkeypatch.delenv("KINERJA_DATABASE_URL", raising=False)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "`KINERJA_DATABASE_URL` (default `sqlite:///kinerja.db`)" in readme
+    assert Settings().database_url == "sqlite:///kinerja.db"

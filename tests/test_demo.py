@@ -22,7 +22,7 @@ from tests.conftest import DATA
 @pytest.fixture(scope="module")
 def real_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A live database as an office has it: the seed and a user."""
-    path = tmp_path_factory.mktemp("asli") / "kinerja.simpan.db"
+    path = tmp_path_factory.mktemp("asli") / "kinerja.db"
     engine = create_db_engine(f"sqlite:///{path}")
     init_database(engine, DATA)
     with new_session(engine) as session:
@@ -34,10 +34,10 @@ def real_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def kantor(real_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder holding the live kinerja.simpan.db, as the working directory, with the app pointed at it."""
-    shutil.copy(real_template, tmp_path / "kinerja.simpan.db")
+    """A folder holding the live kinerja.db, as the working directory, with the app pointed at it."""
+    shutil.copy(real_template, tmp_path / "kinerja.db")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("KINERJA_DATABASE_URL", "sqlite:///kinerja.simpan.db")
+    monkeypatch.setenv("KINERJA_DATABASE_URL", "sqlite:///kinerja.db")
     monkeypatch.delenv("KINERJA_DEMO_DATABASE_URL", raising=False)
     return tmp_path
 
@@ -57,19 +57,19 @@ def demo(url: str) -> tuple[int, str]:
 
 
 SAME_FILE = {
-    "relative": lambda folder: "sqlite:///./kinerja.simpan.db",
-    "absolute": lambda folder: f"sqlite:///{folder / 'kinerja.simpan.db'}",
-    "dotdot": lambda folder: f"sqlite:///../{folder.name}/kinerja.simpan.db",
-    "symlink": lambda folder: (folder / "tautan.db").symlink_to(folder / "kinerja.simpan.db") or "sqlite:///tautan.db",
-    "hard link": lambda folder: os.link(folder / "kinerja.simpan.db", folder / "kembar.db") or "sqlite:///kembar.db",
+    "relative": lambda folder: "sqlite:///./kinerja.db",
+    "absolute": lambda folder: f"sqlite:///{folder / 'kinerja.db'}",
+    "dotdot": lambda folder: f"sqlite:///../{folder.name}/kinerja.db",
+    "symlink": lambda folder: (folder / "tautan.db").symlink_to(folder / "kinerja.db") or "sqlite:///tautan.db",
+    "hard link": lambda folder: os.link(folder / "kinerja.db", folder / "kembar.db") or "sqlite:///kembar.db",
 }
 
 
 @pytest.mark.parametrize("spelling", SAME_FILE)
 def test_the_live_database_under_any_spelling_is_refused_and_left_as_it_was(kantor: Path, spelling: str) -> None:
     url = SAME_FILE[spelling](kantor)
-    (kantor / "kinerja.simpan.db-wal").write_bytes(b"")  # the live app's WAL files sit beside it
-    (kantor / "kinerja.simpan.db-shm").write_bytes(b"")
+    (kantor / "kinerja.db-wal").write_bytes(b"")  # the live app's WAL files sit beside it
+    (kantor / "kinerja.db-shm").write_bytes(b"")
     before = snapshot(kantor)
     code, output = demo(url)
     assert code != 0
@@ -78,7 +78,7 @@ def test_the_live_database_under_any_spelling_is_refused_and_left_as_it_was(kant
 
 
 def test_a_real_database_under_another_name_is_refused(kantor: Path) -> None:
-    shutil.copy(kantor / "kinerja.simpan.db", kantor / "salinan.db")
+    shutil.copy(kantor / "kinerja.db", kantor / "salinan.db")
     before = snapshot(kantor)
     code, output = demo("sqlite:///salinan.db")
     assert code != 0 and "berisi data sebenarnya" in output
@@ -95,7 +95,7 @@ def test_a_file_that_is_not_a_kinerja_database_is_refused(kantor: Path, content:
 
 
 def test_a_demo_database_with_a_real_office_added_is_refused(kantor: Path, tmp_path: Path) -> None:
-    engine: Engine = create_demo("sqlite:///demo.db", "sqlite:///kinerja.simpan.db", DATA)
+    engine: Engine = create_demo("sqlite:///demo.db", "sqlite:///kinerja.db", DATA)
     with new_session(engine) as session:
         session.add(Instansi(kode="nyata", nama="Kecamatan Nyata", kabupaten="Luwu Timur"))
         session.commit()
@@ -107,7 +107,7 @@ def test_a_demo_database_with_a_real_office_added_is_refused(kantor: Path, tmp_p
 
 
 def test_an_earlier_demo_is_replaced_with_a_fresh_one(kantor: Path) -> None:
-    live = snapshot(kantor)["kinerja.simpan.db"]
+    live = snapshot(kantor)["kinerja.db"]
     assert demo("sqlite:///demo.db")[0] == 0
     engine = create_db_engine("sqlite:///demo.db")
     create_user(engine, instansi_id=1, username="peserta", nama="Peserta Latihan", password="rahasia-123",
@@ -119,7 +119,7 @@ def test_an_earlier_demo_is_replaced_with_a_fresh_one(kantor: Path) -> None:
     with new_session(engine) as session:
         assert [o.demo for o in session.exec(select(Instansi))] == [True]
     engine.dispose()
-    assert snapshot(kantor)["kinerja.simpan.db"] == live
+    assert snapshot(kantor)["kinerja.db"] == live
 
 
 def test_a_stray_wal_without_its_database_is_left_alone(kantor: Path) -> None:
@@ -133,4 +133,4 @@ def test_a_stray_wal_without_its_database_is_left_alone(kantor: Path) -> None:
 @pytest.mark.parametrize("url", ["postgresql://postgres@127.0.0.1:5432/kinerja", "sqlite://"])
 def test_only_a_sqlite_file_can_be_a_demo(kantor: Path, url: str) -> None:
     with pytest.raises(DemoError, match="berkas SQLite"):
-        create_demo(url, "sqlite:///kinerja.simpan.db", DATA)
+        create_demo(url, "sqlite:///kinerja.db", DATA)

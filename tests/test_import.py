@@ -73,7 +73,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     with seeded_database("sqlite", folder):
         pass
-    return folder / "kinerja.simpan.db"
+    return folder / "kinerja.db"
 
 
 @dataclass
@@ -89,7 +89,7 @@ class CliDB:
 
 @contextmanager
 def copy_of(template: Path, folder: Path) -> Iterator[CliDB]:
-    path = folder / "kinerja.simpan.db"
+    path = folder / "kinerja.db"
     shutil.copy(template, path)
     engine = create_db_engine(f"sqlite:///{path}")
     yield CliDB(path, engine)

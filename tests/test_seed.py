@@ -280,7 +280,7 @@ def test_init_database_twice_changes_nothing_and_keeps_what_was_entered(seeded, 
 
 
 def test_kinerja_init_loads_once_and_is_safe_to_repeat(tmp_path):
-    env = {"KINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'kinerja.simpan.db'}", "KINERJA_DATA_DIR": str(DATA)}
+    env = {"KINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'kinerja.db'}", "KINERJA_DATA_DIR": str(DATA)}
     first = CliRunner().invoke(app, ["init"], env=env)
     assert first.exit_code == 0, first.output
     assert "Kecamatan Mangkutana 2025: dimuat (66 baris indikator, 55 baris anggaran)" in first.output
@@ -474,7 +474,7 @@ def test_kinerja_init_with_a_broken_seed_exits_non_zero_and_says_why(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(SEED, data / SEED.name)
     expected = break_agregasi(data / SEED.name)
-    env = {"KINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'kinerja.simpan.db'}", "KINERJA_DATA_DIR": str(data)}
+    env = {"KINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'kinerja.db'}", "KINERJA_DATA_DIR": str(data)}
     result = CliRunner().invoke(app, ["init"], env=env)
     assert result.exit_code == 2
     assert any(all(part in line for part in expected) for line in result.output.splitlines()), result.output

@@ -24,6 +24,6 @@ connection = config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:  # `alembic -x url=... revision --autogenerate` from the command line
-    url = context.get_x_argument(as_dictionary=True).get("url", "sqlite:///kinerja.simpan.db")
+    url = context.get_x_argument(as_dictionary=True).get("url", "sqlite:///kinerja.db")
     with create_db_engine(url).begin() as conn:
         run(conn)
