@@ -620,12 +620,13 @@ def export_renja(
     tahun: Tahun = None,
     instansi: InstansiOpt = None,
     timpa: Timpa = False,
+    hanya_disahkan: HanyaDisahkan = False,
 ) -> None:
     """Evaluasi Renja per triwulan (Permendagri 86/2017): program, kegiatan dan sub kegiatan, K dan Rp."""
     _periksa_out(out, (".xlsx", ".docx"))
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
         build = build_renja_xlsx if out.suffix.lower() == ".xlsx" else build_renja_docx
-        data = build(session, k.office, k.tahun, triwulan)
+        data = build(session, k.office, k.tahun, triwulan, hanya_disahkan)
     _tulis({out: data}, timpa)
 
 
@@ -638,12 +639,13 @@ def export_triwulan(
         metavar="KODE", help="Kode unit (bawaan: laporan kecamatan, unit di bawah sasaran Camat).")] = None,
     instansi: InstansiOpt = None,
     timpa: Timpa = False,
+    hanya_disahkan: HanyaDisahkan = False,
 ) -> None:
     """Laporan kinerja triwulan satu unit, atau kecamatan, untuk dialog kinerja (DOCX)."""
     _periksa_out(out, (".docx",))
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
         try:
-            data = build_laporan_triwulan_docx(session, k.office, k.tahun, triwulan, unit)
+            data = build_laporan_triwulan_docx(session, k.office, k.tahun, triwulan, unit, hanya_disahkan)
         except NotFound as e:
             _fail([str(e)], 2)
     _tulis({out: data}, timpa)
@@ -858,6 +860,7 @@ def export_paket_sakip(
     instansi: InstansiOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Sertakan PDF draf LKjIP dan SOP (perlu LibreOffice).")] = False,
     timpa: Timpa = False,
+    hanya_disahkan: HanyaDisahkan = False,
 ) -> None:
     """Paket bukti dukung evaluasi SAKIP (ZIP): satu folder per kriteria Pengukuran Kinerja, dengan indeks."""
     _periksa_out(out, (".zip",))
@@ -865,7 +868,7 @@ def export_paket_sakip(
     with _context(instansi, tahun, baca=True) as k:
         try:
             data = build_paket_sakip(k.engine, instansi_id=k.office.id, tahun=k.tahun, folder_bukti=folder,
-                                     dicetak=date.today(), pdf=pdf)
+                                     dicetak=date.today(), pdf=pdf, hanya_disahkan=hanya_disahkan)
         except FileNotFoundError as e:
             _fail([f"berkas bukti {Path(e.filename or '').name} tidak ada di folder {folder} (periksa "
                    "KINERJA_BUKTI_DIR); tidak ada yang ditulis"])

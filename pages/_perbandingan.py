@@ -25,9 +25,10 @@ def tampil_perbandingan(p: Perbandingan) -> None:
                "(target Renstra adalah tingkat per tahun, bukan jumlah lima tahun).")
 
 
-def tampil_perbandingan_indikator(office: Instansi, tahun: int, triwulan: int, kode: str) -> None:
+def tampil_perbandingan_indikator(office: Instansi, tahun: int, triwulan: int, kode: str,
+                                  hanya_disahkan: bool = False) -> None:
     """Compute and show the comparison of one indicator of `tahun` s.d. `triwulan` (nothing if it has none)."""
     with new_session(engine()) as session:
-        p = list_perbandingan(session, office, tahun, triwulan).get(kode)
+        p = list_perbandingan(session, office, tahun, triwulan, hanya_disahkan).get(kode)
     if p is not None:
         tampil_perbandingan(p)

@@ -15,7 +15,7 @@ from kinerja.baca.ringkasan import (
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import load_data_tahun
 from pages._tampil import BARIS_TINGGI, tabel, tinggi, tw_label
-from pages._ui import engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
+from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
 user = require()
 office = instansi(user)
@@ -29,6 +29,7 @@ with c2:
 sd_bulan = bulan_akhir(triwulan)
 
 st.title(f"Anggaran {tahun}")
+catatan_cakupan(data_tahun.hanya_disahkan)
 realisasi, pagu, serapan = penyerapan_total(data_tahun, sd_bulan)
 if serapan is None:
     st.info("Belum ada realisasi anggaran. Operator tiap unit mengisinya di menu **Isi realisasi anggaran**.")

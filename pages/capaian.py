@@ -7,7 +7,7 @@ from kinerja.baca.ringkasan import indikator_table, latest_triwulan
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import load_data_tahun
 from pages._tampil import BARIS_TINGGI, KOLOM_CAPAIAN, URUT_CAPAIAN, tabel, tinggi, tw_label
-from pages._ui import engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
+from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
 user = require()
 office = instansi(user)
@@ -26,6 +26,7 @@ if units:
     table = table[table["unit_nama"].isin(units)]
 
 st.title(f"Capaian indikator {tw_label(triwulan)} {tahun}")
+catatan_cakupan(capaian.hanya_disahkan)
 st.caption(f"{len(table)} baris perjanjian, diurutkan dari capaian terendah; kosong = belum ada realisasi. "
            "Klik judul kolom untuk mengurutkan.")
 st.dataframe(

@@ -14,7 +14,8 @@ from kinerja.dokumen.renja import baris_penutup, build_renja_docx, build_renja_x
 from kinerja.simpan.db import new_session
 from kinerja.simpan.models import Instansi
 from kinerja.simpan.queries import list_units, load_data_tahun
-from pages._ui import engine, instansi, pilih_tahun, pilih_triwulan, require
+from pages._tampil import BARIS_TINGGI, tinggi
+from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -22,6 +23,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 user = require()
 office = instansi(user)
 eng = engine()
+hanya = pilih_cakupan(user)
 
 
 def berkas(build: Callable[..., bytes], *args: object) -> Callable[[], bytes]:
@@ -41,23 +43,25 @@ with new_session(eng) as session:
     kode_unit = {b.unit.kode for b in load_data_tahun(session, office, tahun).baris}
     units = {u.kode: u.nama for u in list_units(session, office.id) if u.kode in kode_unit}
     with st.spinner("Menyusun Evaluasi Renja..."):
-        ev = build_evaluasi_renja(session, office, tahun, triwulan)
+        ev = build_evaluasi_renja(session, office, tahun, triwulan, hanya)
 with c3:
     unit = st.selectbox("Unit (laporan triwulan)", list(units), format_func=units.get, key="eval_unit")
 
 st.title(f"Evaluasi Renja {nama_triwulan(triwulan)} {tahun}")
+catatan_cakupan(hanya)
 st.caption(f"Permendagri 86/2017; target menurut {ev.versi_nama}. K = kinerja, Rp = anggaran; tingkat capaian "
            "terhadap target tahunan Renja. Berkas disusun saat tombol unduhan diklik.")
 nama = f"{office.kode}-{tahun}-tw{triwulan}"
-d1, d2, d3, d4, d5 = st.columns(5)
-d1.download_button("Evaluasi Renja (.xlsx)", berkas(build_renja_xlsx, tahun, triwulan), f"evaluasi-renja-{nama}.xlsx",
-                   mime=XLSX, key="eval_renja_xlsx", icon=":material/table:")
-d2.download_button("Evaluasi Renja (.docx)", berkas(build_renja_docx, tahun, triwulan), f"evaluasi-renja-{nama}.docx",
-                   mime=DOCX, key="eval_renja_docx", icon=":material/description:")
-d3.download_button(f"Laporan triwulan {unit}", berkas(build_laporan_triwulan_docx, tahun, triwulan, unit),
+d1, d2 = st.columns(2)
+d3, d4, d5 = st.columns(3)
+d1.download_button("Evaluasi Renja (.xlsx)", berkas(build_renja_xlsx, tahun, triwulan, hanya),
+                   f"evaluasi-renja-{nama}.xlsx", mime=XLSX, key="eval_renja_xlsx", icon=":material/table:")
+d2.download_button("Evaluasi Renja (.docx)", berkas(build_renja_docx, tahun, triwulan, hanya),
+                   f"evaluasi-renja-{nama}.docx", mime=DOCX, key="eval_renja_docx", icon=":material/description:")
+d3.download_button(f"Laporan triwulan {unit}", berkas(build_laporan_triwulan_docx, tahun, triwulan, unit, hanya),
                    f"laporan-triwulan-{nama}-{unit}.docx", mime=DOCX, key="eval_lap_unit",
                    icon=":material/person:")
-d4.download_button("Laporan triwulan kecamatan", berkas(build_laporan_triwulan_docx, tahun, triwulan, None),
+d4.download_button("Laporan triwulan kecamatan", berkas(build_laporan_triwulan_docx, tahun, triwulan, None, hanya),
                    f"laporan-triwulan-{nama}.docx", mime=DOCX, key="eval_lap_kantor", icon=":material/apartment:")
 with d5.popover("Manual IKU", icon=":material/menu_book:"):
     st.download_button("Word (.docx)", berkas(build_manual_iku_docx, tahun), f"manual-iku-{office.kode}-{tahun}.docx",
@@ -70,10 +74,12 @@ m1.metric("Rata-rata capaian kinerja", format_persen(ev.penutup.rata_rata_kinerj
 m2.metric("Rata-rata capaian anggaran", format_persen(ev.penutup.rata_rata_anggaran) or "–")
 m3.metric("Predikat kinerja", ev.penutup.predikat or "–")
 rows = pratinjau_renja(ev)
-teks = ("Indikator", "Program / Kegiatan / Sub Kegiatan", "Unit", "Keterangan")
-st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="–", width="stretch", row_height=64, key="eval_tabel",
-             column_config={"Kode": st.column_config.TextColumn(pinned=True),
-                            **{c: st.column_config.TextColumn(width="large") for c in teks}})
+st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="–", width="stretch", row_height=BARIS_TINGGI,
+             height=tinggi(len(rows)), key="eval_tabel",
+             column_config={"Program / Kegiatan / Sub Kegiatan": st.column_config.TextColumn(width=200, pinned=True),
+                            "Indikator": st.column_config.TextColumn(width=200),
+                            "Unit": st.column_config.TextColumn(width=160),
+                            "Keterangan": st.column_config.TextColumn(width="large")})
 with st.expander("Faktor pendorong, penghambat dan tindak lanjut (dari analisis triwulan)"):
     for label, isi in baris_penutup(ev)[3:]:
         st.markdown(f"**{label}**")

@@ -26,7 +26,7 @@ from kinerja.simpan.db import new_session
 from kinerja.simpan.models import Instansi
 from kinerja.simpan.queries import load_data_tahun
 from pages._tampil import BARIS_TINGGI, tinggi
-from pages._ui import engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
+from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
 user = require()
 office = instansi(user)
@@ -40,6 +40,7 @@ with new_session(engine()) as session:
         laporan = build_lkjip(session, office, tahun, triwulan, date.today(), pilih_cakupan(user))
 
 st.title(f"Tabel LKjIP {laporan.periode}")
+catatan_cakupan(laporan.hanya_disahkan)
 st.caption(laporan.catatan_versi + (f" Kolom tahun {tahun - 1} terisi dari data tahun lalu." if laporan.ada_tahun_lalu
                                     else " Data tahun lalu belum ada di basis data."))
 nama = f"lkjip-{office.kode}-{tahun}-tw{triwulan}"
@@ -94,7 +95,7 @@ def _draf_lkjip() -> bytes:
 
 def _paket_sakip() -> bytes:
     return build_paket_sakip(_eng, instansi_id=_office_id, tahun=_tahun, folder_bukti=get_settings().bukti_dir,
-                             dicetak=date.today(), pengguna=user)
+                             dicetak=date.today(), pengguna=user, hanya_disahkan=_hanya)
 
 
 p1, p2 = st.columns(2)

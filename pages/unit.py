@@ -9,7 +9,7 @@ from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import list_penjelasan, load_data_tahun
 from pages._perbandingan import tampil_perbandingan_indikator
 from pages._tampil import BARIS_TINGGI, KOLOM_CAPAIAN, tabel, teks_polos, tinggi
-from pages._ui import engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
+from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
 user = require()
 office = instansi(user)
@@ -28,6 +28,7 @@ with c3:
 table = indikator_table(capaian, office.batas_cek_capaian)
 table = table[table["unit"] == unit].sort_values("no", key=lambda s: s.str.zfill(3))
 st.title(teks_polos(units[unit]))
+catatan_cakupan(data_tahun.hanya_disahkan)
 st.dataframe(
     tabel(table[["indikator", "capaian_sd_tw", "kategori", "dicek", "realisasi_sd_tw", "target_sd_tw", "satuan",
                  "no"]],
@@ -53,7 +54,7 @@ if fig is None:
 else:
     st.plotly_chart(fig, width="stretch", key="unit_grafik")
 
-tampil_perbandingan_indikator(office, tahun, triwulan, kode)
+tampil_perbandingan_indikator(office, tahun, triwulan, kode, data_tahun.hanya_disahkan)
 catatan = [(b, e.keterangan) for b, e in sorted(data_tahun.data.realisasi.get(kode, {}).items()) if e.keterangan]
 if catatan:
     # Keterangan is typed by operators: shown as plain cells, never as Markdown (no images, links or headings).

@@ -21,7 +21,7 @@ from kinerja.simpan.queries import get_instansi
 from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
 from kinerja.simpan.verifikasi import ubah_status
 from pages._ui import CATATAN_DISAHKAN
-from tests._app import TAHUN, Akun, open_app, shown
+from tests._app import TAHUN, Akun, open_app, pick, row_of, shown
 
 pytestmark = pytest.mark.usefixtures("navigation_only", "quick")
 D = Decimal
@@ -119,7 +119,8 @@ def test_beranda_shows_how_far_each_unit_got_and_the_late_months(bertahap, akun)
     assert date.today().year > TAHUN  # the marks above rely on every 2025 deadline being past
 
 
-@pytest.mark.parametrize("page", [BERANDA, CAPAIAN, "pages/unit.py", "pages/anggaran.py", "pages/laporan.py"])
+@pytest.mark.parametrize("page", [BERANDA, CAPAIAN, "pages/unit.py", "pages/anggaran.py", "pages/laporan.py",
+                                  "pages/evaluasi.py"])
 def test_every_figures_page_renders_with_approved_figures_only(demo_db, page):
     with new_session(demo_db) as session:
         office = get_instansi(session)
@@ -129,5 +130,54 @@ def test_every_figures_page_renders_with_approved_figures_only(demo_db, page):
     at = open_app(camat, page)
     at.toggle(key="hanya_disahkan").set_value(True).run()
     assert not at.exception, at.exception
-    assert CATATAN_DISAHKAN in [c.value for c in at.caption]
+    assert CATATAN_DISAHKAN in [c.value for c in at.main.caption]  # under the title, not only in the sidebar
     assert at.title, page
+
+
+FIGURE_PAGES = [CAPAIAN, "pages/unit.py", "pages/anggaran.py", "pages/laporan.py", "pages/evaluasi.py"]
+
+
+def _under_title(at) -> list[str]:
+    """The text of the main area's element right below its title ('' when it is not a caption)."""
+    nodes = [n for n in at.main if getattr(n, "type", "") in ("title", "caption", "markdown", "dataframe",
+                                                               "metric", "subheader", "header", "info")]
+    below = [nodes[i + 1] for i, n in enumerate(nodes[:-1]) if n.type == "title"]
+    return [n.value if n.type == "caption" else "" for n in below]
+
+
+@pytest.mark.parametrize("page", FIGURE_PAGES)
+def test_each_figure_screen_says_under_its_title_that_it_counts_approved_figures(bertahap, akun, page):
+    at = open_app(akun.pimpinan, page)
+    assert not at.exception, at.exception
+    assert CATATAN_DISAHKAN not in [c.value for c in at.main.caption]
+    at.toggle(key="hanya_disahkan").set_value(True).run()
+    assert not at.exception, at.exception
+    assert _under_title(at) == [CATATAN_DISAHKAN], page
+
+
+def test_the_comparison_with_earlier_years_follows_the_toggle(bertahap, akun):
+    at = open_app(akun.pimpinan, "pages/unit.py")
+    pick(at, "unit_pilih", "PERENCANAAN")
+    pick(at, "unit_indikator", "IK-6.1.4")
+
+    def tahun_ini() -> dict:
+        table = next(d.value for d in at.dataframe if "Sumber" in d.value.columns)  # N-3 .. N
+        return table[table["Tahun"] == str(TAHUN)].iloc[0].to_dict()
+    # s.d. TW II, all months: 1 + 2 + 1 = 4 Laporan of the target 5 -> 80 %
+    assert (tahun_ini()["Realisasi"], tahun_ini()["Capaian"]) == ("4", "80,00 %")
+    at.toggle(key="hanya_disahkan").set_value(True).run()
+    # approved only: January's 1 -> 1 / 5 = 20 %
+    assert (tahun_ini()["Realisasi"], tahun_ini()["Capaian"]) == ("1", "20,00 %")
+
+
+def test_the_evaluasi_renja_preview_follows_the_toggle(bertahap, akun):
+    at = open_app(akun.pimpinan, "pages/evaluasi.py")
+
+    def laporan() -> list[str]:
+        row = row_of(at, "Indikator", "Jumlah Laporan Evaluasi Kinerja Perangkat Daerah")
+        return [row[k] for k in ("Realisasi K", "Realisasi Rp", "Capaian % K", "Capaian % Rp")]
+    # s.d. TW II, all: 1 + 2 + 1 = 4 Laporan of the year's 10 -> 40 %; Rp 1.500.000 of 7.928.600 -> 18,92 %
+    assert laporan() == ["4", "1.500.000", "40,00", "18,92"]
+    at.toggle(key="hanya_disahkan").set_value(True).run()
+    # approved only: January's 1 -> 10 %; January's Rp 1.000.000 / 7.928.600 = 12,61 %
+    assert laporan() == ["1", "1.000.000", "10,00", "12,61"]

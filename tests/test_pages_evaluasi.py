@@ -11,7 +11,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import get_instansi
-from tests._app import Akun, open_app, pick, row_of, shown, titles
+from tests._app import Akun, open_app, pick, shown, titles
 from tests.test_renja import isi_tw2
 
 pytestmark = pytest.mark.usefixtures("navigation_only", "quick")
@@ -42,11 +42,15 @@ def tw2(db: Engine, akun: Akun) -> Akun:
 def test_the_pimpinan_sees_the_renja_of_the_latest_triwulan_with_its_footer(tw2: Akun) -> None:
     at = open_app(tw2.pimpinan, PAGE)
     assert titles(at) == ["Evaluasi Renja Triwulan II 2025"]  # June is the latest month entered
-    row = row_of(at, "Kode", "6.1.4")
+    table = at.dataframe[0].value
+    (i,) = [n for n, v in enumerate(table["Program / Kegiatan / Sub Kegiatan"]) if v.startswith("6.1.4 ")]
+    row = table.iloc[i].to_dict()
     # TW I 1 + 2 = 3 Laporan and Rp 1.000.000; TW II 3 and Rp 500.000; 6 of 10 = 60 %
     assert (row["TW I K"], row["TW I Rp"], row["TW II K"], row["TW II Rp"]) == ("3", "1.000.000", "3", "500.000")
     assert (row["Realisasi K"], row["Capaian % K"], row["TW III K"]) == ("6", "60,00", "")
-    assert list(at.dataframe[0].value.columns)[:3] == ["Kode", "Satuan", "Target Renstra K"]  # figures before names
+    # the row's name (pinned) and indicator, then the figures; unit and keterangan last
+    assert list(table.columns)[:4] == ["Program / Kegiatan / Sub Kegiatan", "Indikator", "Satuan", "Target Renstra K"]
+    assert list(table.columns)[-2:] == ["Unit", "Keterangan"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Rata-rata capaian kinerja"] == "81,02 %" and metrics["Predikat kinerja"] == "Tinggi"
     assert "Dua pegawai pindah" in shown(at)  # the analysis reaches the footer

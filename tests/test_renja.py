@@ -89,7 +89,7 @@ def _xlsx(engine: Engine, triwulan: int = 2):
 
 def _rows_by_indicator(sheet) -> dict[str, tuple]:
     """Rows of the form by their indicator's name (column E)."""
-    return {row[4]: row for row in sheet.iter_rows(min_row=10, values_only=True) if row[4]}
+    return {row[4]: row for row in sheet.iter_rows(min_row=11, values_only=True) if row[4]}
 
 
 # Column indexes of the XLSX (0-based): see kolom_renja
@@ -109,9 +109,9 @@ def test_the_columns_are_the_form_s_with_every_pair_split_k_and_rp(tw2: Engine) 
     assert [c.sub for c in cols[12:20]] == ["I", "I", "II", "II", "III", "III", "IV", "IV"]
     assert [c.judul for c in cols[28:]] == ["Unit penanggung jawab", "Keterangan"]
     sheet = _xlsx(tw2)
-    assert sheet.cell(6, 7).value == "Target Renstra akhir periode (2025)"  # the latest Renstra target known
-    assert sheet.cell(7, 13).value == "I" and sheet.cell(8, 13).value == "K" and sheet.cell(8, 14).value == "Rp"
-    assert [sheet.cell(9, c).value for c in (1, 2, 30)] == [1, 2, 30]  # the column numbers row
+    assert sheet.cell(7, 7).value == "Target Renstra akhir periode (2025)"  # the latest Renstra target known
+    assert sheet.cell(8, 13).value == "I" and sheet.cell(9, 13).value == "K" and sheet.cell(9, 14).value == "Rp"
+    assert [sheet.cell(10, c).value for c in (1, 2, 30)] == [1, 2, 30]  # the column numbers row
 
 
 def test_per_triwulan_k_follows_the_agregasi_and_rp_the_quarter_s_spending(tw2: Engine) -> None:
@@ -178,7 +178,7 @@ def test_the_footer_averages_the_capaian_columns_and_bands_the_predikat(tw2: Eng
                 + D(1_500_000) / PAGU["6.1.4"]) * 100 / 4
     assert ev.penutup.rata_rata_anggaran == pytest.approx(expected)
     sheet = _xlsx(tw2)
-    footer = {r[0]: r for r in sheet.iter_rows(min_row=10, values_only=True) if r[0] and str(r[0])[0].isalpha()}
+    footer = {r[0]: r for r in sheet.iter_rows(min_row=11, values_only=True) if r[0] and str(r[0])[0].isalpha()}
     assert footer["Rata-rata capaian kinerja (%)"][6] == pytest.approx(81.02)
     assert footer["Rata-rata capaian anggaran (%)"][6] == pytest.approx(float(expected))
     assert footer["Predikat kinerja"][6] == "Tinggi"
@@ -196,7 +196,7 @@ def test_the_footer_joins_the_analyses_per_unit_once_per_text(tw2: Engine) -> No
     assert p.tindak_lanjut_triwulan.endswith("Evaluasi Kinerja Perangkat Daerah: Percepat pengumpulan data")
     assert p.tindak_lanjut_renja.endswith(": Evaluasi tiap bulan")
     sheet = _xlsx(tw2)
-    texts = {r[0]: r[6] for r in sheet.iter_rows(min_row=10, values_only=True) if isinstance(r[0], str)}
+    texts = {r[0]: r[6] for r in sheet.iter_rows(min_row=11, values_only=True) if isinstance(r[0], str)}
     assert texts["Faktor penghambat pencapaian kinerja"] == p.faktor_penghambat
     assert texts["Tindak lanjut yang diperlukan dalam triwulan berikutnya (Triwulan III)"] == p.tindak_lanjut_triwulan
     assert texts["Tindak lanjut yang diperlukan dalam Renja tahun berikutnya (2026)"] == p.tindak_lanjut_renja
@@ -207,12 +207,12 @@ def test_the_xlsx_prints_a4_landscape_one_page_wide_with_the_header_repeated(tw2
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert sheet.sheet_properties.pageSetUpPr.fitToPage  # one page wide (fitToWidth 1 is the default), any height
     assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
-    assert sheet.print_title_rows == "$6:$9"  # the three header rows and the column numbers
-    row = next(r for r in range(10, 80) if sheet.cell(r, 3).value == "6.1.4")
+    assert sheet.print_title_rows == "$7:$10"  # the three header rows and the column numbers
+    row = next(r for r in range(11, 80) if sheet.cell(r, 3).value == "6.1.4")
     assert sheet.cell(row, 21).number_format == "#,##0" and isinstance(sheet.cell(row, 22).value, int)
     assert sheet.cell(row, 23).number_format == "#,##0.00"
     # a long name wraps: its row is taller than a row of one line
-    long_name = next(r for r in range(10, 80) if sheet.cell(r, 3).value == "6.8.1")
+    long_name = next(r for r in range(11, 80) if sheet.cell(r, 3).value == "6.8.1")
     assert sheet.row_dimensions[long_name].height > 30
 
 

@@ -108,12 +108,17 @@ def _catatan(row: RiwayatRealisasi | None, realisasi: Decimal | None, capaian: D
     return teks + "; dipakai angka aplikasi"
 
 
-def list_perbandingan(session: Session, instansi: Instansi, tahun: int, triwulan: int = 4) -> dict[str, Perbandingan]:
-    """Compare every indicator of `tahun` (s.d. `triwulan`) with N-3 .. N-1 and the Renstra, by kode."""
-    kini = compute_capaian_tahun(session, instansi, tahun, triwulan)
+def list_perbandingan(session: Session, instansi: Instansi, tahun: int, triwulan: int = 4,
+                      hanya_disahkan: bool = False) -> dict[str, Perbandingan]:
+    """Compare every indicator of `tahun` (s.d. `triwulan`) with N-3 .. N-1 and the Renstra, by kode.
+
+    `hanya_disahkan` counts approved unit-months only, in year N and in the app's own earlier years
+    (typed history rows are published figures and stay as they are).
+    """
+    kini = compute_capaian_tahun(session, instansi, tahun, triwulan, hanya_disahkan)
     app_years = set(list_tahun(session, instansi.id))
     lalu = {
-        y: compute_capaian_tahun(session, instansi, y, 4).hasil
+        y: compute_capaian_tahun(session, instansi, y, 4, hanya_disahkan).hasil
         for y in range(tahun - TAHUN_BANDING, tahun) if y in app_years
     }
     targets = load_target_renstra(session, instansi.id)

@@ -102,6 +102,7 @@ class EvaluasiRenja:
     tahun_renstra_akhir: int | None
     baris: list[BarisRenja]
     penutup: PenutupRenja
+    hanya_disahkan: bool = False  # the figures count approved unit-months only
 
     @property
     def judul(self) -> str:
@@ -202,13 +203,15 @@ def compute_penutup(baris: list[BarisRenja], analisis: Mapping[str, Analisis],
     )
 
 
-def build_evaluasi_renja(session: Session, instansi: Instansi, tahun: int, triwulan: int) -> EvaluasiRenja:
-    """Compute the Evaluasi Renja of a year s.d. a triwulan, with the version in force at its end."""
+def build_evaluasi_renja(session: Session, instansi: Instansi, tahun: int, triwulan: int,
+                         hanya_disahkan: bool = False) -> EvaluasiRenja:
+    """Compute the Evaluasi Renja of a year s.d. a triwulan, with the version in force at its end
+    (`hanya_disahkan`: approved unit-months only, this year and the earlier years it compares with)."""
     if tahun not in list_tahun(session, instansi.id):
         raise NotFound(f"tidak ada perjanjian kinerja tahun {tahun}")
-    sd = {t: compute_capaian_tahun(session, instansi, tahun, t) for t in TRIWULAN if t <= triwulan}
+    sd = {t: compute_capaian_tahun(session, instansi, tahun, t, hanya_disahkan) for t in TRIWULAN if t <= triwulan}
     capaian = sd[triwulan]
-    banding = list_perbandingan(session, instansi, tahun, triwulan)
+    banding = list_perbandingan(session, instansi, tahun, triwulan, hanya_disahkan)
     units = {u.id: u for u in list_units(session, instansi.id)}
     data_tahun = capaian.data_tahun
     defs = {i.kode: i for i in data_tahun.data.indikator}
@@ -261,4 +264,5 @@ def build_evaluasi_renja(session: Session, instansi: Instansi, tahun: int, triwu
     penutup = compute_penutup(rows, load_analisis(session, instansi.id, tahun, triwulan), urutan)
     tahun_akhir = next((p.tahun_renstra_akhir for p in banding.values() if p.tahun_renstra_akhir), None)
     return EvaluasiRenja(instansi=instansi, tahun=tahun, triwulan=triwulan, versi_nama=data_tahun.versi.nama,
-                         tahun_renstra_akhir=instansi.renstra_akhir or tahun_akhir, baris=rows, penutup=penutup)
+                         tahun_renstra_akhir=instansi.renstra_akhir or tahun_akhir, baris=rows, penutup=penutup,
+                         hanya_disahkan=hanya_disahkan)

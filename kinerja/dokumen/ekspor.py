@@ -62,7 +62,7 @@ def kolom_pengukuran(laporan: LaporanLKjIP) -> list[Kolom]:
     cols += [
         Kolom("Realisasi s.d. TW" if interim else "Realisasi", 11, "angka", lambda r: r.realisasi),
         Kolom("Capaian (%)", 11, "persen", lambda r: r.capaian),
-        Kolom("Kategori", 13, "text", lambda r: r.kategori),
+        Kolom("Kategori", 13, "text", lambda r: r.kategori_dicek),
     ]
     rows = [r for t in laporan.unit for r in t.baris]
     if any(r.target_renstra is not None for r in rows):

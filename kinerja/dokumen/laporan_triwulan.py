@@ -31,6 +31,7 @@ from kinerja.aturan.capaian import (
 from kinerja.aturan.format import format_angka, format_persen, format_rupiah, nama_triwulan
 from kinerja.baca.laporan import Capaian, compute_capaian_tahun
 from kinerja.dokumen import word
+from kinerja.dokumen.lkjip import catatan_angka
 from kinerja.simpan.analisis import KOLOM, LABEL_KOLOM, load_analisis
 from kinerja.simpan.models import Analisis, Instansi, Pejabat, Unit
 from kinerja.simpan.queries import BarisIndikator, NodeAnggaran, NotFound, list_tahun, list_units
@@ -179,7 +180,8 @@ def _laporan_unit(doc: Document, session: Session, unit: Unit, units: dict[int, 
     office = cap.data_tahun.instansi
     _kop(doc, f"LAPORAN KINERJA {nama_triwulan(triwulan).upper()} TAHUN {cap.data_tahun.tahun}",
          [f"{unit.nama} — {office.nama}", f"Target menurut {cap.data_tahun.versi.nama}; angka s.d. akhir "
-                                          f"{nama_triwulan(triwulan)} ({bulan_akhir(triwulan)} bulan)."])
+                                          f"{nama_triwulan(triwulan)} ({bulan_akhir(triwulan)} bulan).",
+          catatan_angka(cap.hanya_disahkan)])
     doc.add_heading("1. Capaian indikator kinerja", level=3)
     _tabel_indikator(doc, baris, per_tw, triwulan)
     doc.add_heading("2. Tren capaian per triwulan", level=3)
@@ -237,7 +239,8 @@ def _laporan_kantor(doc: Document, session: Session, units: dict[int, Unit], per
     camat = [b for b in cap.data_tahun.baris if pimpinan is not None and b.unit.id == pimpinan.id]
     _kop(doc, f"LAPORAN KINERJA {nama_triwulan(triwulan).upper()} TAHUN {cap.data_tahun.tahun}",
          [office.nama + " (pengukuran kinerja berjenjang)",
-          f"Target menurut {cap.data_tahun.versi.nama}; angka s.d. akhir {nama_triwulan(triwulan)}."])
+          f"Target menurut {cap.data_tahun.versi.nama}; angka s.d. akhir {nama_triwulan(triwulan)}.",
+          catatan_angka(cap.hanya_disahkan)])
     doc.add_heading("1. Capaian sasaran", level=3)
     _tabel_indikator(doc, camat, per_tw, triwulan)
     doc.add_heading("2. Capaian unit di bawah setiap sasaran", level=3)
@@ -266,12 +269,13 @@ def _laporan_kantor(doc: Document, session: Session, units: dict[int, Unit], per
 
 
 def build_laporan_triwulan_docx(session: Session, instansi: Instansi, tahun: int, triwulan: int,
-                                unit_kode: str | None) -> bytes:
-    """Return the quarterly report of one unit (by kode), or of the office when `unit_kode` is None, as DOCX."""
+                                unit_kode: str | None, hanya_disahkan: bool = False) -> bytes:
+    """Return the quarterly report of one unit (by kode), or of the office when `unit_kode` is None, as DOCX
+    (`hanya_disahkan`: approved unit-months only; the title block says which)."""
     if tahun not in list_tahun(session, instansi.id):
         raise NotFound(f"tidak ada perjanjian kinerja tahun {tahun}")
     units = {u.id: u for u in list_units(session, instansi.id)}
-    per_tw = {t: compute_capaian_tahun(session, instansi, tahun, t) for t in TRIWULAN if t <= triwulan}
+    per_tw = {t: compute_capaian_tahun(session, instansi, tahun, t, hanya_disahkan) for t in TRIWULAN if t <= triwulan}
     analisis = load_analisis(session, instansi.id, tahun, triwulan)
     doc = word.dokumen_baru(landscape=True, ukuran=UKURAN + 1)
     doc.sections[0].top_margin = doc.sections[0].bottom_margin = Cm(MARGIN_CM)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from kinerja.aturan.batas import label_dicek
 from kinerja.aturan.capaian import (
     HUNDRED,
     bulan_akhir,
@@ -48,6 +49,12 @@ class BarisPengukuran:
     target_renstra: Decimal | None
     realisasi_lalu: Decimal | None
     capaian_lalu: Decimal | None
+    dicek: str = ""  # "perlu dicek (di atas 200,00 %)" for a capaian above the office's ceiling
+
+    @property
+    def kategori_dicek(self) -> str:
+        """The kategori as the tables print it, with "perlu dicek" beside it as on the screens."""
+        return "; ".join(t for t in (self.kategori, self.dicek) if t)
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,12 @@ class LaporanLKjIP:
     @property
     def catatan_angka(self) -> str:
         """Say which figures the report counts: every realisation entered, or approved unit-months only."""
-        return f"Angka: {keterangan_angka(self.hanya_disahkan)}"
+        return catatan_angka(self.hanya_disahkan)
+
+
+def catatan_angka(hanya_disahkan: bool) -> str:
+    """The "Angka: …" line every document carries: which figures it counts (all, or approved unit-months only)."""
+    return f"Angka: {keterangan_angka(hanya_disahkan)}"
 
 
 def _pengukuran(capaian: Capaian, lalu: Capaian | None) -> list[TabelUnit]:
@@ -134,6 +146,7 @@ def _pengukuran(capaian: Capaian, lalu: Capaian | None) -> list[TabelUnit]:
             penyebut=h.penyebut, capaian=h.capaian_sd_tw, kategori=h.kategori or "",
             target_renstra=b.indikator.target_renstra,
             realisasi_lalu=old.realisasi if old else None, capaian_lalu=old.capaian_sd_tw if old else None,
+            dicek=label_dicek(h.capaian_sd_tw, capaian.data_tahun.instansi.batas_cek_capaian),
         )
         tables.setdefault(b.unit.kode, TabelUnit(b.unit.kode, b.unit.nama, [])).baris.append(row)
     return list(tables.values())

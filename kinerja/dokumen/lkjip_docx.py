@@ -69,7 +69,7 @@ def _tabel_pengukuran(doc: Document, nomor: str, judul: str, baris: list[BarisPe
         rows.append(["", sasaran, "", "", "", "", ""])
         for r in items:
             rows.append([r.no, r.indikator, r.satuan, format_angka(r.target), format_angka(r.realisasi) or "–",
-                         format_angka(r.capaian, 2, 2) or "–", r.kategori or "–"])
+                         format_angka(r.capaian, 2, 2) or "–", r.kategori_dicek or "–"])
     judul_tabel(doc, f"Tabel {nomor} {judul}")
     tabel(doc, ["No", "Indikator Kinerja", "Satuan", "Target", "Realisasi", "Capaian (%)", "Kategori"], rows,
           LEBAR_PENGUKURAN, kanan={3, 4, 5}, tengah={0}, grup=grup, ukuran=UKURAN_TABEL)

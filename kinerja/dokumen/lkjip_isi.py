@@ -138,7 +138,7 @@ def load_isi_lkjip(session: Session, instansi: Instansi, tahun: int, triwulan: i
             pk = None
     node_of = {b.indikator.kode: b.anggaran_kode for b in list_baris(session, versi)}
     induk = {n.node.kode: n.induk_kode for n in list_anggaran(session, versi)}
-    perbandingan = list_perbandingan(session, instansi, tahun, triwulan)
+    perbandingan = list_perbandingan(session, instansi, tahun, triwulan, hanya_disahkan)
     analisis = load_analisis(session, instansi.id, tahun, triwulan)
     sasaran = []
     groups = kelompok_sasaran(laporan.unit[0].baris) if laporan.unit else []

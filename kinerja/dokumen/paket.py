@@ -21,6 +21,7 @@ from kinerja.aturan.teks import netral
 from kinerja.baca.ringkasan import latest_triwulan
 from kinerja.dokumen.dokumen_pk import tanggal_id
 from kinerja.dokumen.ekspor import export_lkjip_xlsx
+from kinerja.dokumen.lkjip import catatan_angka
 from kinerja.dokumen.lkjip_docx import build_lkjip_docx
 from kinerja.dokumen.lkjip_isi import load_isi_lkjip
 from kinerja.dokumen.paket_isi import (
@@ -94,8 +95,11 @@ def _opsional(module: str, name: str) -> Callable[..., bytes] | None:
 
 
 def list_berkas_paket(engine: Engine, *, instansi_id: int, tahun: int, folder_bukti: Path, dicetak: date,
-                      pengguna: Pengguna | None = None, pdf: bool = False) -> list[Berkas]:
-    """Generate every file of the year's evidence pack (without the index files)."""
+                      pengguna: Pengguna | None = None, pdf: bool = False,
+                      hanya_disahkan: bool = False) -> list[Berkas]:
+    """Generate every file of the year's evidence pack (without the index files); every file with figures
+    counts approved unit-months only when `hanya_disahkan`, and says which."""
+    sah = hanya_disahkan
     files: list[Berkas] = []
 
     def add(folder: str, nama: str, keterangan: str, data: bytes) -> None:
@@ -119,37 +123,37 @@ def list_berkas_paket(engine: Engine, *, instansi_id: int, tahun: int, folder_bu
             "SOP pengumpulan data kinerja, dari pengaturan aplikasi", sop)
         add("03-pengukuran-berkala", f"realisasi-bulanan-{tahun}.xlsx",
             "Realisasi yang diisi setiap bulan per unit, dengan status verifikasinya",
-            build_capaian_bulanan_xlsx(session, office, tahun))
+            build_capaian_bulanan_xlsx(session, office, tahun, sah))
         triwulan_docx = _opsional("kinerja.dokumen.laporan_triwulan", "build_laporan_triwulan_docx")
         if triwulan_docx:
             # the office's report of every triwulan; each unit's report of the latest one, whose trend
             # table already shows every triwulan before it
             for tw in (t for t in TRIWULAN if t <= sampai):
                 add("03-pengukuran-berkala", f"laporan-triwulan-{tw}-instansi-{tahun}.docx",
-                    f"Laporan capaian triwulan {tw} instansi", triwulan_docx(session, office, tahun, tw, None))
+                    f"Laporan capaian triwulan {tw} instansi", triwulan_docx(session, office, tahun, tw, None, sah))
             owners = {b.unit.kode for b in load_data_tahun(session, office, tahun).baris}
             for u in list_units(session, office.id):
                 if u.kode in owners:
                     add("03-pengukuran-berkala", f"laporan-triwulan-{sampai}-{u.kode}-{tahun}.docx",
                         f"Laporan capaian triwulan {sampai} {u.nama} (dengan tren per triwulan)",
-                        triwulan_docx(session, office, tahun, sampai, u.kode))
+                        triwulan_docx(session, office, tahun, sampai, u.kode, sah))
         add("04-rencana-aksi", f"rencana-aksi-{tahun}.xlsx", "Pemantauan Rencana Aksi per triwulan",
-            build_rencana_aksi_xlsx(session, office, tahun, sampai))
+            build_rencana_aksi_xlsx(session, office, tahun, sampai, sah))
         renja_xlsx = _opsional("kinerja.dokumen.renja", "build_renja_xlsx")
         renja_docx = _opsional("kinerja.dokumen.renja", "build_renja_docx")
         for tw in (t for t in TRIWULAN if t <= sampai):
             if renja_xlsx:
                 add("05-evaluasi-renja", f"evaluasi-renja-tw{tw}-{tahun}.xlsx", f"Evaluasi Renja triwulan {tw}",
-                    renja_xlsx(session, office, tahun, tw))
+                    renja_xlsx(session, office, tahun, tw, sah))
         if renja_docx:
             add("05-evaluasi-renja", f"evaluasi-renja-tw{sampai}-{tahun}.docx",
-                f"Evaluasi Renja triwulan {sampai} (Word)", renja_docx(session, office, tahun, sampai))
+                f"Evaluasi Renja triwulan {sampai} (Word)", renja_docx(session, office, tahun, sampai, sah))
         add("06-berbasis-ti-berjenjang", f"jejak-audit-{tahun}.csv", "Ekstrak jejak audit aplikasi tahun ini",
             export_jejak_csv(list_jejak_tahun(session, office.id, tahun)))
         add("06-berbasis-ti-berjenjang", f"catatan-verifikasi-{tahun}.csv",
             "Setiap langkah verifikasi berjenjang: ajukan, verifikasi, sahkan, kembalikan, buka",
             build_verifikasi_csv(session, office, tahun))
-        isi = load_isi_lkjip(session, office, tahun, 4, dicetak)
+        isi = load_isi_lkjip(session, office, tahun, 4, dicetak, sah)
         draft = build_lkjip_docx(isi)
         add("08-laporan-kinerja", f"draf-lkjip-{kode}-{tahun}.docx", "Draf LKjIP (Bab I-IV dan lampiran)", draft)
         add("08-laporan-kinerja", f"tabel-lkjip-{kode}-{tahun}.xlsx", "Tabel LKjIP (pengukuran, anggaran, efisiensi)",
@@ -173,10 +177,11 @@ def _indeks_rows(files: list[Berkas]) -> list[list[str]]:
 KOLOM_INDEKS = ["berkas", "folder", "kriteria", "keterangan", "ukuran_byte", "sha256"]
 
 
-def _readme(office: str, tahun: int, dicetak: date, files: list[Berkas]) -> str:
+def _readme(office: str, tahun: int, dicetak: date, files: list[Berkas], hanya_disahkan: bool) -> str:
     lines = [
         f"PAKET BUKTI DUKUNG PENGUKURAN KINERJA {office.upper()} TAHUN {tahun}",
         f"Dibuat oleh aplikasi Kinerja pada {tanggal_id(dicetak)} dari data yang tercatat saat itu.",
+        f"{catatan_angka(hanya_disahkan)}.",
         "",
         "Setiap folder menjawab satu kriteria komponen Pengukuran Kinerja (LKE, PermenPANRB 88/2021).",
         "indeks.csv / indeks.xlsx memuat setiap berkas, kriterianya, ukuran dan sidik SHA-256-nya.",
@@ -189,10 +194,11 @@ def _readme(office: str, tahun: int, dicetak: date, files: list[Berkas]) -> str:
 
 
 def build_paket_sakip(engine: Engine, *, instansi_id: int, tahun: int, folder_bukti: Path, dicetak: date,
-                      pengguna: Pengguna | None = None, pdf: bool = False) -> bytes:
-    """Return the evidence pack of a year as a ZIP: one folder per criterion, with README.txt and the index."""
+                      pengguna: Pengguna | None = None, pdf: bool = False, hanya_disahkan: bool = False) -> bytes:
+    """Return the evidence pack of a year as a ZIP: one folder per criterion, with README.txt and the index
+    (`hanya_disahkan`: approved unit-months only; README.txt and every file with figures say which)."""
     files = list_berkas_paket(engine, instansi_id=instansi_id, tahun=tahun, folder_bukti=folder_bukti,
-                              dicetak=dicetak, pengguna=pengguna, pdf=pdf)
+                              dicetak=dicetak, pengguna=pengguna, pdf=pdf, hanya_disahkan=hanya_disahkan)
     with new_session(engine) as session:
         office = session.get(Instansi, instansi_id)
         nama = office.nama if office else ""
@@ -205,7 +211,7 @@ def build_paket_sakip(engine: Engine, *, instansi_id: int, tahun: int, folder_bu
                           [46, 26, 30, 50, 12, 20], [list(r) for r in rows])])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("README.txt", _readme(nama, tahun, dicetak, files).encode("utf-8"))
+        z.writestr("README.txt", _readme(nama, tahun, dicetak, files, hanya_disahkan).encode("utf-8"))
         z.writestr("indeks.csv", out.getvalue().encode("utf-8-sig"))
         z.writestr("indeks.xlsx", indeks_xlsx)
         for f in files:

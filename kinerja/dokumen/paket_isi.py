@@ -16,6 +16,7 @@ from kinerja.aturan.teks import netral
 from kinerja.baca.laporan import compute_capaian_tahun
 from kinerja.dokumen.dokumen_pk import tanggal_id
 from kinerja.dokumen.ekspor import buka_workbook, tinggi_baris
+from kinerja.dokumen.lkjip import catatan_angka
 from kinerja.dokumen.word import Penandatangan, dokumen_baru, judul_tabel, ke_bytes, paragraf, tabel, tanda_tangan
 from kinerja.simpan.jadwal import list_batas
 from kinerja.simpan.jejak import baca_nilai, describe_kunci, list_jejak_tahun
@@ -100,8 +101,10 @@ def build_sop_docx(session: Session, instansi: Instansi, tahun: int, dicetak_tan
     return ke_bytes(doc)
 
 
-def tabel_xlsx(sheets: Sequence[tuple[str, str, list[str], list[float], list[list[object]]]]) -> bytes:
-    """Write simple tables (sheet, title, header, widths, rows) as an A4 landscape workbook, one page wide."""
+def tabel_xlsx(sheets: Sequence[tuple[str, str, list[str], list[float], list[list[object]]]],
+               catatan: str = "") -> bytes:
+    """Write simple tables (sheet, title, header, widths, rows) as an A4 landscape workbook, one page wide;
+    `catatan` (e.g. the "Angka: …" line) goes under each title."""
     buffer = io.BytesIO()
     book = buka_workbook(buffer)
     judul = book.add_format({"bold": True, "font_size": 12})
@@ -112,6 +115,8 @@ def tabel_xlsx(sheets: Sequence[tuple[str, str, list[str], list[float], list[lis
     for name, title, header, widths, rows in sheets:
         sheet = book.add_worksheet(name[:31])
         sheet.write_string(0, 0, title, judul)
+        if catatan:
+            sheet.write_string(1, 0, catatan)
         for c, (h, w) in enumerate(zip(header, widths, strict=True)):
             sheet.set_column(c, c, w)
             sheet.write_string(2, c, h, head)
@@ -134,9 +139,10 @@ def tabel_xlsx(sheets: Sequence[tuple[str, str, list[str], list[float], list[lis
     return buffer.getvalue()
 
 
-def build_capaian_bulanan_xlsx(session: Session, instansi: Instansi, tahun: int) -> bytes:
-    """Return what each unit entered month by month, with each month's verification status: one sheet per unit."""
-    data = load_data_tahun(session, instansi, tahun)
+def build_capaian_bulanan_xlsx(session: Session, instansi: Instansi, tahun: int, hanya_disahkan: bool = False) -> bytes:
+    """Return what each unit entered month by month, with each month's verification status: one sheet per unit
+    (`hanya_disahkan`: the approved unit-months only; each sheet says which)."""
+    data = load_data_tahun(session, instansi, tahun, hanya_disahkan=hanya_disahkan)
     status = status_tahun(session, instansi.id, tahun)
     sheets = []
     units = {uid: session.get(Unit, uid) for uid in dict.fromkeys(b.indikator.unit_id for b in data.baris)}
@@ -164,12 +170,15 @@ def build_capaian_bulanan_xlsx(session: Session, instansi: Instansi, tahun: int)
         header = ["Kode", "Indikator", "Satuan", *[nama_bulan_singkat(m) for m in range(1, 13)]]
         sheets.append((unit.kode, f"Realisasi bulanan {unit.nama} tahun {tahun} (rasio: pembilang / penyebut)",
                        header, [9, 40, 10, *[9] * 12], rows))
-    return tabel_xlsx(sheets)
+    return tabel_xlsx(sheets, catatan_angka(hanya_disahkan))
 
 
-def build_rencana_aksi_xlsx(session: Session, instansi: Instansi, tahun: int, sampai_triwulan: int) -> bytes:
-    """Return the Rencana Aksi monitoring: target, realisasi and capaian s.d. each triwulan, per indicator."""
-    per_tw = {t: compute_capaian_tahun(session, instansi, tahun, t) for t in TRIWULAN if t <= sampai_triwulan}
+def build_rencana_aksi_xlsx(session: Session, instansi: Instansi, tahun: int, sampai_triwulan: int,
+                            hanya_disahkan: bool = False) -> bytes:
+    """Return the Rencana Aksi monitoring: target, realisasi and capaian s.d. each triwulan, per indicator
+    (`hanya_disahkan`: approved unit-months only; the sheet says which)."""
+    per_tw = {t: compute_capaian_tahun(session, instansi, tahun, t, hanya_disahkan)
+              for t in TRIWULAN if t <= sampai_triwulan}
     last = per_tw[sampai_triwulan].data_tahun
     header = ["Unit", "Kode", "Indikator", "Satuan", "Target tahunan"]
     for t in per_tw:
@@ -185,7 +194,8 @@ def build_rencana_aksi_xlsx(session: Session, instansi: Instansi, tahun: int, sa
                     round(float(h.capaian_sd_tw), 2) if h.capaian_sd_tw is not None else ""]
         rows.append(row)
     title = f"Pemantauan Rencana Aksi {instansi.nama} tahun {tahun} s.d. {nama_triwulan(sampai_triwulan)}"
-    return tabel_xlsx([("Rencana Aksi", title, header, [22, 9, 40, 10, 9, *[9] * (3 * len(per_tw))], rows)])
+    return tabel_xlsx([("Rencana Aksi", title, header, [22, 9, 40, 10, 9, *[9] * (3 * len(per_tw))], rows)],
+                      catatan_angka(hanya_disahkan))
 
 
 def build_verifikasi_csv(session: Session, instansi: Instansi, tahun: int) -> bytes:

@@ -23,6 +23,7 @@ from kinerja.aturan.format import format_angka, format_persen, nama_triwulan
 from kinerja.baca.renja import SASARAN, BarisRenja, EvaluasiRenja, build_evaluasi_renja
 from kinerja.dokumen import word
 from kinerja.dokumen.ekspor import buka_workbook
+from kinerja.dokumen.lkjip import catatan_angka
 from kinerja.simpan.models import Instansi
 
 TINGKAT = {SASARAN: "Sasaran", "program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub Kegiatan"}
@@ -120,6 +121,7 @@ def judul_blok(ev: EvaluasiRenja) -> list[str]:
         f"Periode pelaksanaan: {nama_triwulan(ev.triwulan)} tahun {ev.tahun}; target menurut {ev.versi_nama}.",
         "K = kinerja dalam satuan indikator; Rp = anggaran dalam Rupiah. Tingkat capaian terhadap target "
         "tahunan Renja; kategori capaian s.d. triwulan di kolom Keterangan.",
+        catatan_angka(ev.hanya_disahkan),
     ]
 
 
@@ -140,9 +142,10 @@ def _format_angka_xlsx(value: Decimal | int) -> str:
     return "angka_bulat" if Decimal(value) == Decimal(value).to_integral_value() else "angka"
 
 
-def build_renja_xlsx(session: Session, instansi: Instansi, tahun: int, triwulan: int) -> bytes:
+def build_renja_xlsx(session: Session, instansi: Instansi, tahun: int, triwulan: int,
+                     hanya_disahkan: bool = False) -> bytes:
     """Return the Evaluasi Renja as an XLSX form (A4 landscape, one page wide, header rows repeated)."""
-    return export_renja_xlsx(build_evaluasi_renja(session, instansi, tahun, triwulan))
+    return export_renja_xlsx(build_evaluasi_renja(session, instansi, tahun, triwulan, hanya_disahkan))
 
 
 def export_renja_xlsx(ev: EvaluasiRenja) -> bytes:
@@ -293,9 +296,10 @@ def _kepala_grup(table: Table, cols: list[KolomRenja]) -> None:
         _tulis_sel(merged, label)
 
 
-def build_renja_docx(session: Session, instansi: Instansi, tahun: int, triwulan: int) -> bytes:
+def build_renja_docx(session: Session, instansi: Instansi, tahun: int, triwulan: int,
+                     hanya_disahkan: bool = False) -> bytes:
     """Return the Evaluasi Renja as a Word document (A4 landscape)."""
-    return export_renja_docx(build_evaluasi_renja(session, instansi, tahun, triwulan))
+    return export_renja_docx(build_evaluasi_renja(session, instansi, tahun, triwulan, hanya_disahkan))
 
 
 def export_renja_docx(ev: EvaluasiRenja) -> bytes:
@@ -330,16 +334,16 @@ def export_renja_docx(ev: EvaluasiRenja) -> bytes:
 
 
 def pratinjau_renja(ev: EvaluasiRenja) -> list[dict[str, str]]:
-    """Return the form's rows as Indonesian text for a screen: kode and figures first, then the names."""
+    """Return the form's rows as Indonesian text for a screen: the row's name and indicator, its figures, the rest."""
     cols = kolom_renja(ev)
     figures = [c for c in cols if c.jenis != "text" and c.singkat]
     rows = []
     for b in ev.baris:
-        row = {"Kode": b.kode or "–", "Satuan": b.satuan}
+        row = {"Program / Kegiatan / Sub Kegiatan": f"{b.kode or ''} {b.nama or TINGKAT[b.tingkat]}".strip(),
+               "Indikator": b.indikator, "Satuan": b.satuan}
         for c in figures:
             label = f"{c.singkat} {c.judul}"
             row[label] = _teks(c, c.ambil(b))
-        row |= {"Indikator": b.indikator, "Program / Kegiatan / Sub Kegiatan": b.nama or TINGKAT[b.tingkat],
-                "Unit": b.unit, "Keterangan": b.keterangan}
+        row |= {"Unit": b.unit, "Keterangan": b.keterangan}
         rows.append(row)
     return rows
