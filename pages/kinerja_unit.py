@@ -9,22 +9,24 @@ from kinerja.baca.unit_saya import rencana_dan_capaian, tahun_unit
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import load_data_tahun
 from pages._tampil import BARIS_TINGGI, WARNA_KATEGORI, teks_polos, tinggi
-from pages._ui import engine, instansi, pilih_tahun, pilih_unit_isian, require
+from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_unit_isian, require
 
 user = require()
 office = instansi(user)
+hanya = pilih_cakupan(user)
 c1, c2 = st.columns([1, 2])
 with c1:
     tahun = pilih_tahun(office, key="unitsaya_tahun")
 with c2:
     unit = pilih_unit_isian(user, office, tahun, key="unitsaya_unit")
 with new_session(engine()) as session:
-    data_tahun = load_data_tahun(session, office, tahun)
-    tabel, kategori = rencana_dan_capaian(session, office, tahun, unit.id)
-    tren = capaian_per_triwulan(session, office, tahun, latest_triwulan(data_tahun.data))
+    data_tahun = load_data_tahun(session, office, tahun, hanya_disahkan=hanya)
+    tabel, kategori = rencana_dan_capaian(session, office, tahun, unit.id, hanya)
+    tren = capaian_per_triwulan(session, office, tahun, latest_triwulan(data_tahun.data), hanya)
 bulanan = tahun_unit(data_tahun, unit.id)
 
 st.title(f"Kinerja {teks_polos(unit.nama)} {tahun}")
+catatan_cakupan(hanya)
 st.caption("Target, Rencana Aksi (target s.d. triwulan) dan capaian s.d. tiap triwulan, dengan warna kategori "
            "yang sama seperti yang dilihat pimpinan. Kosong = belum ada realisasi.")
 if tabel.empty:

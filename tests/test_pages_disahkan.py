@@ -181,3 +181,15 @@ def test_the_evaluasi_renja_preview_follows_the_toggle(bertahap, akun):
     at.toggle(key="hanya_disahkan").set_value(True).run()
     # approved only: January's 1 -> 10 %; January's Rp 1.000.000 / 7.928.600 = 12,61 %
     assert laporan() == ["1", "1.000.000", "10,00", "12,61"]
+
+
+def test_the_units_own_view_follows_the_toggle_for_the_admin(bertahap, akun):
+    """Kinerja unit saya, opened by the admin for Perencanaan: the note under the title, and figures that change."""
+    at = open_app(akun.admin, "pages/kinerja_unit.py")
+    pilihan = at.selectbox(key="unitsaya_unit")
+    pilihan.select_index(pilihan.options.index(PERENCANAAN)).run()
+    semua = next(d.value for d in at.dataframe).to_dict()
+    at.toggle(key="hanya_disahkan").set_value(True).run()
+    assert not at.exception, at.exception
+    assert _under_title(at) == [CATATAN_DISAHKAN]
+    assert next(d.value for d in at.dataframe).to_dict() != semua  # February onwards is not approved

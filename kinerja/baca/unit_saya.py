@@ -21,13 +21,14 @@ def _tw(t: int) -> str:
     return f"TW {ROMAWI[t]}"
 
 
-def rencana_dan_capaian(session: Session, instansi: Instansi, tahun: int, unit_id: int) -> tuple[pd.DataFrame,
-                                                                                                  pd.DataFrame]:
+def rencana_dan_capaian(session: Session, instansi: Instansi, tahun: int, unit_id: int,
+                        hanya_disahkan: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return one row per agreement row of the unit: target, Rencana Aksi s.d. TW I-IV, capaian s.d. each
     triwulan up to the latest one with data; and, of the same shape, the kategori of each capaian cell."""
-    data_tahun = load_data_tahun(session, instansi, tahun)
+    data_tahun = load_data_tahun(session, instansi, tahun, hanya_disahkan=hanya_disahkan)
     sampai = latest_triwulan(data_tahun.data)
-    hasil = {tw: compute_capaian_tahun(session, instansi, tahun, tw).hasil for tw in range(1, sampai + 1)}
+    hasil = {tw: compute_capaian_tahun(session, instansi, tahun, tw, hanya_disahkan).hasil
+             for tw in range(1, sampai + 1)}
     defs = {i.kode: i for i in data_tahun.data.indikator}
     rows, kategori = [], []
     for b in data_tahun.baris:
