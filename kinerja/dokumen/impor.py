@@ -2,9 +2,10 @@
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from kinerja.aturan.angka import BILANGAN, NILAI, RUPIAH, AngkaError, Jenis, parse_angka
 from kinerja.aturan.format import format_angka
@@ -25,6 +26,8 @@ from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi
 REALISASI_COLUMNS = ["kode", "bulan", "nilai", "pembilang", "penyebut", "keterangan"]
 REALISASI_ANGGARAN_COLUMNS = ["kode", "bulan", "realisasi"]
 IKM_COLUMNS = [f"u{i}" for i in range(1, 10)]
+
+T = TypeVar("T")
 
 
 def read_table(data: bytes, name: str, batas: Batas = REALISASI_CSV) -> tuple[list[str], list[dict[str, str]]]:
@@ -86,54 +89,56 @@ def parse_bulat(text: str, what: str, where: str, problems: list[str], jenis: Je
     return int(value)  # bounded by parse_angka before this conversion
 
 
-def parse_realisasi_csv(data: bytes, name: str = "berkas") -> list[EntriRealisasi]:
-    """Parse `kode,bulan,nilai,pembilang,penyebut,keterangan` rows; raise ValidationError."""
-    header, rows = read_table(data, name)
-    check_columns(header, REALISASI_COLUMNS[:5], ["keterangan"], name)
+def parse_baris(
+    data: bytes, name: str, batas: Batas, required: Sequence[str], optional: Sequence[str],
+    baca: Callable[[dict[str, str], str, list[str]], T],
+) -> list[T]:
+    """Read a CSV whole: check its header, read every non-empty line with `baca(row, where, problems)`, then
+    raise one ValidationError naming every bad line (or saying there is no data line) before anything is used."""
+    header, rows = read_table(data, name, batas)
+    check_columns(header, required, optional, name)
     problems: list[str] = []
-    entries = []
-    for n, row in enumerate(rows, start=2):
-        where = f"{name} baris {n}"
-        if not any(row.values()):
-            continue
-        bulan = parse_bulat(row["bulan"], "bulan", where, problems)
-        nilai = parse_angka_csv(row["nilai"], "nilai", where, problems)
-        pembilang = parse_angka_csv(row["pembilang"], "pembilang", where, problems)
-        penyebut = parse_angka_csv(row["penyebut"], "penyebut", where, problems)
-        if not row["kode"]:
-            problems.append(f"{where}: kode harus diisi")
-        entries.append(EntriRealisasi(
-            kode=row["kode"], bulan=bulan if bulan is not None else 0, nilai=nilai, pembilang=pembilang,
-            penyebut=penyebut, keterangan=row.get("keterangan", ""), lokasi=where,
-        ))
+    entries = [baca(row, f"{name} baris {n}", problems) for n, row in enumerate(rows, start=2) if any(row.values())]
     if problems:
         raise ValidationError(problems)
     if not entries:
         raise ValidationError([f"{name}: tidak ada baris data"])
     return entries
+
+
+def kode_wajib(row: dict[str, str], where: str, problems: list[str]) -> str:
+    """Return the line's kode, recording a problem when it is empty."""
+    if not row["kode"]:
+        problems.append(f"{where}: kode harus diisi")
+    return row["kode"]
+
+
+def _baris_realisasi(row: dict[str, str], where: str, problems: list[str]) -> EntriRealisasi:
+    bulan = parse_bulat(row["bulan"], "bulan", where, problems)
+    nilai = parse_angka_csv(row["nilai"], "nilai", where, problems)
+    pembilang = parse_angka_csv(row["pembilang"], "pembilang", where, problems)
+    penyebut = parse_angka_csv(row["penyebut"], "penyebut", where, problems)
+    return EntriRealisasi(
+        kode=kode_wajib(row, where, problems), bulan=bulan if bulan is not None else 0, nilai=nilai,
+        pembilang=pembilang, penyebut=penyebut, keterangan=row.get("keterangan", ""), lokasi=where,
+    )
+
+
+def parse_realisasi_csv(data: bytes, name: str = "berkas") -> list[EntriRealisasi]:
+    """Parse `kode,bulan,nilai,pembilang,penyebut,keterangan` rows; raise ValidationError."""
+    return parse_baris(data, name, REALISASI_CSV, REALISASI_COLUMNS[:5], ["keterangan"], _baris_realisasi)
+
+
+def _baris_anggaran(row: dict[str, str], where: str, problems: list[str]) -> EntriAnggaran:
+    bulan = parse_bulat(row["bulan"], "bulan", where, problems)
+    rupiah = parse_bulat(row["realisasi"], "realisasi", where, problems, RUPIAH)
+    return EntriAnggaran(kode=row["kode"], bulan=bulan if bulan is not None else 0, realisasi=rupiah,
+                         keterangan=row.get("keterangan", ""), lokasi=where)
 
 
 def parse_anggaran_csv(data: bytes, name: str = "berkas") -> list[EntriAnggaran]:
     """Parse `kode,bulan,realisasi` rows (whole Rupiah); raise ValidationError."""
-    header, rows = read_table(data, name, ANGGARAN_CSV)
-    check_columns(header, REALISASI_ANGGARAN_COLUMNS, ["keterangan"], name)
-    problems: list[str] = []
-    entries = []
-    for n, row in enumerate(rows, start=2):
-        where = f"{name} baris {n}"
-        if not any(row.values()):
-            continue
-        bulan = parse_bulat(row["bulan"], "bulan", where, problems)
-        rupiah = parse_bulat(row["realisasi"], "realisasi", where, problems, RUPIAH)
-        entries.append(EntriAnggaran(
-            kode=row["kode"], bulan=bulan if bulan is not None else 0, realisasi=rupiah,
-            keterangan=row.get("keterangan", ""), lokasi=where,
-        ))
-    if problems:
-        raise ValidationError(problems)
-    if not entries:
-        raise ValidationError([f"{name}: tidak ada baris data"])
-    return entries
+    return parse_baris(data, name, ANGGARAN_CSV, REALISASI_ANGGARAN_COLUMNS, ["keterangan"], _baris_anggaran)
 
 
 def parse_ikm_csv(data: bytes, name: str = "berkas") -> list[list[int | None]]:
