@@ -26,12 +26,8 @@ def tabel_analisis(session: Session, instansi: Instansi, tahun: int, triwulan: i
     data_tahun = load_data_tahun(session, instansi, tahun, bulan_akhir(triwulan))
     hasil = compute_periode(data_tahun.data, triwulan)
     stored = load_analisis(session, instansi.id, tahun, triwulan)
-    rows, seen = [], set()
-    for b in data_tahun.baris:
-        ind = b.indikator
-        if ind.unit_id != unit_id or ind.kode in seen:
-            continue
-        seen.add(ind.kode)
+    rows = []
+    for ind in data_tahun.indikator_unit(unit_id):
         h, a = hasil[ind.kode], stored.get(ind.kode)
         rows.append({
             "kode": ind.kode, "indikator": ind.nama, "satuan": ind.satuan,

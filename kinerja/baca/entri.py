@@ -44,12 +44,8 @@ def grid_realisasi(session: Session, instansi: Instansi, tahun: int, unit_id: in
                 Indikator.instansi_id == instansi.id, Indikator.tahun == tahun, Indikator.unit_id == unit_id,
                 Realisasi.bulan == bulan))
     }
-    rows, seen = [], set()
-    for b in data_tahun.baris:
-        ind = b.indikator
-        if ind.unit_id != unit_id or ind.kode in seen:
-            continue
-        seen.add(ind.kode)
+    rows = []
+    for ind in data_tahun.indikator_unit(unit_id):
         e = stored.get(ind.kode)
         otomatis = ""
         if ind.sumber != "input":

@@ -102,12 +102,8 @@ def lembar_indikator(data_tahun: DataTahun, unit_id: int, bulan: int) -> pd.Data
     """
     data = data_tahun.data
     defs = {i.kode: i for i in data.indikator}
-    rows, seen = [], set()
-    for b in data_tahun.baris:
-        ind = b.indikator
-        if ind.unit_id != unit_id or ind.kode in seen:
-            continue
-        seen.add(ind.kode)
+    rows = []
+    for ind in data_tahun.indikator_unit(unit_id):
         d = defs[ind.kode]
         months = data.realisasi.get(ind.kode, {})
         e = months.get(bulan)

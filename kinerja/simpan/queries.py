@@ -259,6 +259,10 @@ class DataTahun:
     data: DataKinerja
     hanya_disahkan: bool = False  # the figures are those of approved unit-months only
 
+    def indikator_unit(self, unit_id: int) -> list[Indikator]:
+        """The indicators a unit reports, each once, in the order of the agreement rows."""
+        return list({b.indikator.kode: b.indikator for b in self.baris if b.indikator.unit_id == unit_id}.values())
+
 
 def load_data_tahun(
     session: Session, instansi: Instansi, tahun: int, bulan: int = 12, hanya_disahkan: bool = False
