@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from sqlmodel import Session, select
 from typer.core import TyperGroup
@@ -46,40 +46,19 @@ from kinerja.baca.laporan import (
 )
 from kinerja.cli_bahasa import indonesiakan
 from kinerja.config import get_settings
-from kinerja.demo import DemoError, create_demo
-from kinerja.dokumen.dokumen_pk import build_pk_docx, load_isi_pk
-from kinerja.dokumen.ekspor import write_lkjip
-from kinerja.dokumen.impor import parse_anggaran_csv, parse_ikm_csv, parse_realisasi_csv, read_file
-from kinerja.dokumen.impor_kas import parse_anggaran_kas_csv
-from kinerja.dokumen.impor_riwayat import parse_renstra_csv, parse_riwayat_csv
-from kinerja.dokumen.laporan_triwulan import build_laporan_triwulan_docx
-from kinerja.dokumen.lkjip import build_lkjip
-from kinerja.dokumen.lkjip_docx import build_lkjip_docx
-from kinerja.dokumen.lkjip_isi import load_isi_lkjip
-from kinerja.dokumen.manual_iku import build_manual_iku_docx, build_manual_iku_xlsx
-from kinerja.dokumen.paket import INDEKS as INDEKS_PAKET
-from kinerja.dokumen.paket import KRITERIA, build_paket_sakip
-from kinerja.dokumen.pk_xlsx import export_pk_xlsx, import_pk_xlsx
-from kinerja.dokumen.renja import build_renja_docx, build_renja_xlsx
-from kinerja.dokumen.templat_analisis import parse_analisis_template, preview_analisis
-from kinerja.dokumen.templat_baca import parse_template, preview_changes
-from kinerja.dokumen.templat_buat import build_template
-from kinerja.dokumen.word import PdfUnavailable, ke_pdf
 from kinerja.errors import PerluKonfirmasi, ValidationError
-from kinerja.simpan.analisis import save_templat
 from kinerja.simpan.anggaran_kas import save_anggaran_kas
 from kinerja.simpan.bukti import export_bukti_zip
 from kinerja.simpan.cadangan import CadanganError, check_backup
 from kinerja.simpan.cadangan import backup as backup_database
 from kinerja.simpan.cadangan import restore as restore_database
-from kinerja.simpan.db import get_engine, has_schema, new_session
+from kinerja.simpan.db import MIGRATIONS, get_engine, has_schema, new_session
 from kinerja.simpan.jejak import TABEL_LABEL, export_jejak_csv, list_jejak_tahun
 from kinerja.simpan.models import Instansi, Jejak
 from kinerja.simpan.penilaian import save_survei_ikm
 from kinerja.simpan.queries import NotFound, get_instansi, list_tahun, load_data_tahun, tampilkan_draf, versi_berlaku
 from kinerja.simpan.realisasi import save_realisasi, save_realisasi_anggaran
 from kinerja.simpan.riwayat import simpan_periode_renstra, simpan_riwayat, simpan_target_renstra
-from kinerja.simpan.seed import SeedError, init_database
 
 log = logging.getLogger("kinerja.cli")
 GALAT = ("terjadi kesalahan tak terduga; tidak ada yang tersimpan sebagian. "
@@ -193,11 +172,30 @@ def _oleh(oleh: str | None) -> str:
 
 
 def _engine() -> Engine:
+    """Return the database; one with no schema yet is made and loaded from data/, as `kinerja init` does.
+
+    Only `kinerja init`, `kinerja demo` and a database with no schema migrate and read data/: doing it on
+    every command cost most of a command's start-up (issue 13). A schema of another version of Kinerja
+    is refused with what to do, before anything is read or written.
+    """
     engine = get_engine()
-    try:
-        init_database(engine, get_settings().data_dir)
-    except SeedError as e:
-        _fail(e.problems, 2)
+    if not has_schema(engine):
+        from kinerja.simpan.seed import SeedError, init_database  # here: only a new database needs it
+
+        try:
+            init_database(engine, get_settings().data_dir)
+        except SeedError as e:
+            _fail(e.problems, 2)
+        return engine
+    with engine.connect() as connection:
+        tersimpan = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    terbaru = max(p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    if tersimpan is None or tersimpan < terbaru:
+        _fail([f"skema basis data ({tersimpan or 'kosong'}) lebih lama dari versi Kinerja ini ({terbaru}); "
+               "jalankan `kinerja init` dulu untuk memperbaruinya (data yang ada tetap utuh)"], 2)
+    if tersimpan > terbaru:
+        _fail([f"basis data ini dibuat oleh versi Kinerja yang lebih baru (skema {tersimpan}, versi ini {terbaru}); "
+               "perbarui aplikasi Kinerja dulu"], 2)
     return engine
 
 
@@ -349,6 +347,8 @@ def _berkas_csv(file: Path) -> Iterator[None]:
 @app.command()
 def init() -> None:
     """Buat atau migrasikan basis data dan muat data PK dari folder data/ (aman diulang)."""
+    from kinerja.simpan.seed import SeedError, init_database  # here: the other commands need not load it
+
     try:
         done = init_database(get_engine(), get_settings().data_dir)
     except SeedError as e:
@@ -385,6 +385,8 @@ def template(
     timpa: Timpa = False,
 ) -> None:
     """Templat Excel pengisian realisasi: satu lembar per unit, satu kolom per bulan."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.templat_buat import build_template
     _periksa_out(out, (".xlsx",))
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
         data = build_template(session, k.office, k.tahun, unit)
@@ -405,6 +407,11 @@ def import_realisasi(
         "--yakin", help="Simpan juga angka di luar batas wajar indikatornya (setelah Anda memeriksanya).")] = False,
 ) -> None:
     """Impor realisasi bulanan: CSV kode,bulan,nilai,pembilang,penyebut,keterangan, atau templat XLSX."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.impor import parse_realisasi_csv, read_file
+    from kinerja.dokumen.templat_analisis import parse_analisis_template, preview_analisis
+    from kinerja.dokumen.templat_baca import parse_template, preview_changes
+    from kinerja.simpan.analisis import save_templat
     nama = _oleh(oleh)
     analisis: dict = {}  # the template's "Analisis <unit>" sheets, per triwulan
     with _context(instansi, tahun) as k:
@@ -436,6 +443,8 @@ def import_realisasi(
 @import_app.command("anggaran")
 def import_anggaran(file: FileArg, tahun: Tahun = None, instansi: InstansiOpt = None, oleh: Oleh = None) -> None:
     """Impor realisasi anggaran bulanan per sub kegiatan: kolom kode,bulan,realisasi (Rupiah)."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.impor import parse_anggaran_csv, read_file
     nama = _oleh(oleh)
     with _context(instansi, tahun) as k:
         with _berkas_csv(file):
@@ -448,6 +457,9 @@ def import_anggaran(file: FileArg, tahun: Tahun = None, instansi: InstansiOpt = 
 @import_app.command("anggaran-kas")
 def import_anggaran_kas(file: FileArg, tahun: Tahun = None, instansi: InstansiOpt = None, oleh: Oleh = None) -> None:
     """Impor anggaran kas (rencana belanja bulanan) per sub kegiatan: kolom kode,bulan,rencana (Rupiah)."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.impor import read_file
+    from kinerja.dokumen.impor_kas import parse_anggaran_kas_csv
     nama = _oleh(oleh)
     with _context(instansi, tahun) as k:
         with _berkas_csv(file):
@@ -474,6 +486,9 @@ def _instansi_saja(instansi: str | None) -> Iterator[tuple[Engine, Instansi]]:
 @import_app.command("riwayat")
 def import_riwayat(file: FileArg, instansi: InstansiOpt = None, oleh: Oleh = None) -> None:
     """Impor realisasi tahun-tahun sebelum aplikasi: kolom kode,tahun,realisasi,capaian,sumber."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.impor import read_file
+    from kinerja.dokumen.impor_riwayat import parse_riwayat_csv
     nama = _oleh(oleh)
     with _instansi_saja(instansi) as (engine, office):
         with _berkas_csv(file):
@@ -490,6 +505,9 @@ def import_renstra(
     file: FileArg, awal: Periode = None, akhir: Periode = None, instansi: InstansiOpt = None, oleh: Oleh = None
 ) -> None:
     """Impor target Renstra per tahun: kolom kode,tahun,target (dengan --awal/--akhir: atur juga periodenya)."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.impor import read_file
+    from kinerja.dokumen.impor_riwayat import parse_renstra_csv
     nama = _oleh(oleh)
     if (awal is None) != (akhir is None):
         _fail(["--awal dan --akhir harus diisi keduanya"], 2)
@@ -524,6 +542,8 @@ def import_ikm(
     oleh: Oleh = None,
 ) -> None:
     """Impor jawaban survei kepuasan (SKM): satu responden per baris, kolom u1..u9 berisi 1-4."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.impor import parse_ikm_csv, read_file
     nama = _oleh(oleh)
     with _context(instansi, tahun) as k:
         with _berkas_csv(file):
@@ -562,6 +582,9 @@ def import_pk(
 ) -> None:
     """Impor Perjanjian Kinerja satu tahun dari XLSX (lembar info, unit, pejabat, perjanjian, anggaran,
     indikator, penjelasan) sebagai draf; terbitkan di aplikasi."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.impor import read_file
+    from kinerja.dokumen.pk_xlsx import import_pk_xlsx
     nama = _oleh(oleh)
     engine = _engine()
     try:
@@ -578,6 +601,8 @@ def export_pk(
     timpa: Timpa = False,
 ) -> None:
     """Perjanjian Kinerja satu tahun sebagai XLSX berformat folder data/ (untuk disalin dan diisi)."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.pk_xlsx import export_pk_xlsx
     _periksa_out(out, (".xlsx",))
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
         data = export_pk_xlsx(session, versi_berlaku(session, k.office.id, k.tahun, 12))
@@ -596,6 +621,11 @@ def export_lkjip(
     """LKjIP: DOCX = draf laporan lengkap (Bab I-IV dan lampiran); XLSX atau CSV = tabel-tabelnya.
 
     CSV menulis satu berkas per tabel: NAMA.csv, NAMA-anggaran.csv dan NAMA-efisiensi.csv."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.ekspor import write_lkjip
+    from kinerja.dokumen.lkjip import build_lkjip
+    from kinerja.dokumen.lkjip_docx import build_lkjip_docx
+    from kinerja.dokumen.lkjip_isi import load_isi_lkjip
     _periksa_out(out, (".xlsx", ".docx", ".csv"))
     if out.suffix.lower() == ".docx":
         with _context(instansi, tahun, baca=True) as k, k.session() as session:
@@ -623,6 +653,8 @@ def export_renja(
     hanya_disahkan: HanyaDisahkan = False,
 ) -> None:
     """Evaluasi Renja per triwulan (Permendagri 86/2017): program, kegiatan dan sub kegiatan, K dan Rp."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.renja import build_renja_docx, build_renja_xlsx
     _periksa_out(out, (".xlsx", ".docx"))
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
         build = build_renja_xlsx if out.suffix.lower() == ".xlsx" else build_renja_docx
@@ -642,6 +674,8 @@ def export_triwulan(
     hanya_disahkan: HanyaDisahkan = False,
 ) -> None:
     """Laporan kinerja triwulan satu unit, atau kecamatan, untuk dialog kinerja (DOCX)."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.laporan_triwulan import build_laporan_triwulan_docx
     _periksa_out(out, (".docx",))
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
         try:
@@ -659,6 +693,8 @@ def export_manual_iku(
     timpa: Timpa = False,
 ) -> None:
     """Manual IKU: definisi, formula, sumber data, pelapor, waktu dan cara menghitung capaian tiap indikator."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.manual_iku import build_manual_iku_docx, build_manual_iku_xlsx
     _periksa_out(out, (".docx", ".xlsx"))
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
         build = build_manual_iku_xlsx if out.suffix.lower() == ".xlsx" else build_manual_iku_docx
@@ -675,6 +711,9 @@ def cetak_pk(
     timpa: Timpa = False,
 ) -> None:
     """Dokumen Perjanjian Kinerja satu unit, siap cetak dan tanda tangan (DOCX atau PDF)."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.dokumen_pk import build_pk_docx, load_isi_pk
+    from kinerja.dokumen.word import PdfUnavailable, ke_pdf
     _periksa_out(out, (".docx", ".pdf"))
     with _context(instansi, tahun, baca=True) as k, k.session() as session:
         try:
@@ -863,6 +902,10 @@ def export_paket_sakip(
     hanya_disahkan: HanyaDisahkan = False,
 ) -> None:
     """Paket bukti dukung evaluasi SAKIP (ZIP): satu folder per kriteria Pengukuran Kinerja, dengan indeks."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.dokumen.paket import INDEKS as INDEKS_PAKET
+    from kinerja.dokumen.paket import KRITERIA, build_paket_sakip
+    from kinerja.dokumen.word import PdfUnavailable
     _periksa_out(out, (".zip",))
     folder = get_settings().bukti_dir
     with _context(instansi, tahun, baca=True) as k:
@@ -886,6 +929,9 @@ def demo(
     url: Annotated[str | None, typer.Option(help="Basis data demo (bawaan: KINERJA_DEMO_DATABASE_URL).")] = None,
 ) -> None:
     """Buat basis data DEMO terpisah berisi contoh realisasi setahun, untuk mencoba dan melatih."""
+    # Imported here, not at the top: `kinerja --help` and the other commands need not load them (issue 13).
+    from kinerja.demo import DemoError, create_demo
+    from kinerja.simpan.seed import SeedError
     settings = get_settings()
     target = url or settings.demo_database_url
     try:

@@ -7,9 +7,9 @@ from kinerja.aturan.capaian import bulan_akhir
 from kinerja.aturan.format import format_angka, format_persen, format_rupiah, format_rupiah_singkat, nama_triwulan
 from kinerja.baca import grafik
 from kinerja.baca.kemajuan import grid_kelengkapan, kelengkapan_tanda, kemajuan_unit
-from kinerja.baca.laporan import compute_capaian_tahun
+from kinerja.baca.laporan import capaian_dari, hanya_yang_disahkan, tahun_per_triwulan
 from kinerja.baca.ringkasan import (
-    capaian_per_triwulan,
+    capaian_per_triwulan_dari,
     capaian_per_unit,
     indikator_table,
     latest_bulan,
@@ -40,12 +40,14 @@ kiri, kanan = st.columns([1, 1])
 with kiri:
     tahun = pilih_tahun(office)
 with new_session(engine()) as session, st.spinner("Menghitung capaian..."):
-    data_tahun = load_data_tahun(session, office, tahun)
+    # The year is read once; every figure below is derived from it (issue 13).
+    data_tahun = load_data_tahun(session, office, tahun)  # every entry: the triwulan offered, completeness
     with kanan:
         triwulan = pilih_triwulan(latest_triwulan(data_tahun.data))
-    capaian = compute_capaian_tahun(session, office, tahun, triwulan, hanya)
-    tren = capaian_per_triwulan(session, office, tahun, triwulan, hanya)
-    angka = load_data_tahun(session, office, tahun, hanya_disahkan=True) if hanya else data_tahun
+    angka = hanya_yang_disahkan(session, data_tahun) if hanya else data_tahun
+    per_triwulan = tahun_per_triwulan(session, angka, triwulan)  # a PK Perubahan: its own version per triwulan
+    capaian = capaian_dari(per_triwulan[triwulan], triwulan)
+    tren = capaian_per_triwulan_dari(per_triwulan)
     kemajuan = kemajuan_unit(session, data_tahun, bulan_akhir(triwulan))
     lengkap = kelengkapan_tanda(session, data_tahun, bulan_akhir(triwulan))
 

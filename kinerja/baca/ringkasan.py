@@ -13,6 +13,7 @@ from kinerja.aturan.capaian import (
     DataKinerja,
     Hasil,
     IndikatorDef,
+    bulan_akhir,
     compute_capaian,
     compute_penyerapan,
     compute_periode,
@@ -26,9 +27,9 @@ from kinerja.aturan.capaian import (
 )
 from kinerja.aturan.format import nama_bulan, nama_bulan_singkat
 from kinerja.aturan.ikm import mutu_pelayanan
-from kinerja.baca.laporan import Capaian, compute_capaian_tahun
+from kinerja.baca.laporan import Capaian, capaian_dari, tahun_per_triwulan
 from kinerja.simpan.models import Instansi, Unit
-from kinerja.simpan.queries import DataTahun
+from kinerja.simpan.queries import DataTahun, load_data_tahun
 
 
 def latest_bulan(data: DataKinerja) -> int | None:
@@ -63,9 +64,17 @@ def capaian_per_triwulan(
     session: Session, instansi: Instansi, tahun: int, sampai: int, hanya_disahkan: bool = False
 ) -> pd.DataFrame:
     """Return the capaian of every unit s.d. triwulan I..`sampai` (long format for a line chart)."""
+    if sampai < 1:
+        return pd.DataFrame()
+    data_tahun = load_data_tahun(session, instansi, tahun, bulan_akhir(sampai), hanya_disahkan)
+    return capaian_per_triwulan_dari(tahun_per_triwulan(session, data_tahun, sampai))
+
+
+def capaian_per_triwulan_dari(per_triwulan: dict[int, DataTahun]) -> pd.DataFrame:
+    """Return the capaian of every unit s.d. each triwulan of a year already loaded (`tahun_per_triwulan`)."""
     frames = []
-    for tw in range(1, sampai + 1):
-        per_unit = capaian_per_unit(compute_capaian_tahun(session, instansi, tahun, tw, hanya_disahkan))
+    for tw, data_tahun in sorted(per_triwulan.items()):
+        per_unit = capaian_per_unit(capaian_dari(data_tahun, tw))
         per_unit["triwulan"] = tw
         frames.append(per_unit)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
