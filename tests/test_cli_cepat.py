@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from kinerja.cli import app
 
-BERAT = ("pandas", "numpy", "openpyxl", "docx", "xlsxwriter")
+BERAT = ("pandas", "numpy", "openpyxl", "docx", "xlsxwriter", "alembic")
 
 
 def test_importing_the_command_line_loads_no_document_library():

@@ -5,9 +5,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
@@ -74,6 +71,9 @@ def get_engine(url: str | None = None) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision."""
+    from alembic import command  # imported here: only init, demo and the app's start migrate (CLI start-up)
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
@@ -83,6 +83,9 @@ def migrate(engine: Engine) -> None:
 
 def list_revisions() -> set[str]:
     """Return every schema revision this version of Kinerja knows (a backup of a newer one is refused)."""
+    from alembic.config import Config  # imported here, like migrate()
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
