@@ -108,3 +108,22 @@ def seeded(engine: Engine) -> Engine:
 def instansi_id(seeded: Engine) -> int:
     with new_session(seeded) as session:
         return get_instansi(session).id
+
+
+def buat_orang(engine: Engine, instansi_id: int, siapa: dict[str, tuple[str, str, str | None]]) -> dict:
+    """Store the office's people straight in the database: {key: (username, peran, unit kode or None)}.
+
+    For tests of write rules, where how an account was made does not matter; returns detached copies.
+    """
+    from sqlmodel import select
+
+    from kinerja.simpan.db import write_session
+    from kinerja.simpan.models import Pengguna, Unit
+
+    with write_session(engine) as session:
+        units = {u.kode: u.id for u in session.exec(select(Unit).where(Unit.instansi_id == instansi_id))}
+        people = {k: Pengguna(username=u, peran=peran, unit_id=units[kode] if kode else None, instansi_id=instansi_id,
+                              nama=u, password_hash="-") for k, (u, peran, kode) in siapa.items()}
+        session.add_all(people.values())
+        session.flush()
+        return {k: Pengguna(**p.model_dump()) for k, p in people.items()}

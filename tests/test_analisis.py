@@ -11,11 +11,12 @@ from sqlmodel import select
 
 from kinerja.errors import ValidationError
 from kinerja.simpan.analisis import EntriAnalisis, SudahBerubah, analisis_kurang, load_analisis, save_analisis
-from kinerja.simpan.db import new_session, write_session
+from kinerja.simpan.db import new_session
 from kinerja.simpan.jejak import baca_nilai, list_riwayat
 from kinerja.simpan.models import Instansi, Jejak, Pengguna, Unit
 from kinerja.simpan.realisasi import EntriRealisasi, save_realisasi
 from kinerja.simpan.verifikasi import DIAJUKAN, status_of, ubah_status
+from tests.conftest import buat_orang
 
 TAHUN = 2025
 D = Decimal
@@ -24,21 +25,11 @@ D = Decimal
 @pytest.fixture
 def orang(seeded, instansi_id) -> dict[str, Pengguna]:
     """Admin, the Camat (pimpinan), and the operators of PEMUM and PERENCANAAN."""
-    with write_session(seeded) as session:
-        units = {u.kode: u.id for u in session.exec(select(Unit).where(Unit.instansi_id == instansi_id))}
-        people = {
-            "admin": Pengguna(username="admin", peran="admin", unit_id=None),
-            "camat": Pengguna(username="camat", peran="pimpinan", unit_id=units["CAMAT"]),
-            "sekcam": Pengguna(username="sekcam", peran="pimpinan", unit_id=units["SEKCAM"]),
-            "kasi.pmd": Pengguna(username="kasi.pmd", peran="pimpinan", unit_id=units["PMD"]),
-            "pemum": Pengguna(username="op.pemum", peran="operator", unit_id=units["PEMUM"]),
-            "perencanaan": Pengguna(username="op.perencanaan", peran="operator", unit_id=units["PERENCANAAN"]),
-        }
-        for p in people.values():
-            p.instansi_id, p.nama, p.password_hash = instansi_id, p.username, "-"
-            session.add(p)
-        session.flush()
-        return {k: Pengguna(**p.model_dump()) for k, p in people.items()}
+    return buat_orang(seeded, instansi_id, {
+        "admin": ("admin", "admin", None), "camat": ("camat", "pimpinan", "CAMAT"),
+        "sekcam": ("sekcam", "pimpinan", "SEKCAM"), "kasi.pmd": ("kasi.pmd", "pimpinan", "PMD"),
+        "pemum": ("op.pemum", "operator", "PEMUM"), "perencanaan": ("op.perencanaan", "operator", "PERENCANAAN"),
+    })
 
 
 def unit_id(engine, kode: str) -> int:

@@ -47,6 +47,7 @@ from kinerja.simpan.verifikasi import (
     unit_pengesah,
     unit_verifikator,
 )
+from tests.conftest import buat_orang
 
 TAHUN = 2025
 D = Decimal
@@ -55,21 +56,11 @@ D = Decimal
 @pytest.fixture
 def orang(seeded, instansi_id) -> dict[str, Pengguna]:
     """The office's people: admin, Camat and Sekcam (pimpinan of their units), two operators."""
-    with write_session(seeded) as session:
-        units = {u.kode: u.id for u in session.exec(select(Unit).where(Unit.instansi_id == instansi_id))}
-        people = {
-            "admin": Pengguna(username="admin", peran="admin", unit_id=None),
-            "camat": Pengguna(username="camat", peran="pimpinan", unit_id=units["CAMAT"]),
-            "sekcam": Pengguna(username="sekcam", peran="pimpinan", unit_id=units["SEKCAM"]),
-            "kasi": Pengguna(username="kasi.pemum", peran="pimpinan", unit_id=units["PEMUM"]),
-            "perencanaan": Pengguna(username="op.perencanaan", peran="operator", unit_id=units["PERENCANAAN"]),
-            "pemum": Pengguna(username="op.pemum", peran="operator", unit_id=units["PEMUM"]),
-        }
-        for p in people.values():
-            p.instansi_id, p.nama, p.password_hash = instansi_id, p.username, "-"
-            session.add(p)
-        session.flush()
-        return {k: Pengguna(**p.model_dump()) for k, p in people.items()}
+    return buat_orang(seeded, instansi_id, {
+        "admin": ("admin", "admin", None), "camat": ("camat", "pimpinan", "CAMAT"),
+        "sekcam": ("sekcam", "pimpinan", "SEKCAM"), "kasi": ("kasi.pemum", "pimpinan", "PEMUM"),
+        "perencanaan": ("op.perencanaan", "operator", "PERENCANAAN"), "pemum": ("op.pemum", "operator", "PEMUM"),
+    })
 
 
 def unit_id(engine, kode: str) -> int:
