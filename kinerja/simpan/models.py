@@ -44,7 +44,13 @@ class Instansi(SQLModel, table=True):
     zona_waktu: str = "Asia/Makassar"  # IANA name; times on screens and in exports are shown in it (WITA)
     hari_batas_isian: int | None = None  # figures are due by this day of the next month; None = no deadline set
     batas_cek_capaian: Decimal = Field(default=Decimal(200), max_digits=DIGITS, decimal_places=DECIMALS)
-    jenis: str = "kecamatan"  # kecamatan | dinas | badan | sekretariat | inspektorat | kelurahan | lainnya
+    jenis: str = "kecamatan"  # kecamatan | dinas | badan | sekretariat | inspektorat | kelurahan | lainnya | pemda
+    # The pemda (kabupaten or kota) an office belongs to; its users with the role "kabupaten" read every office
+    # under it. None for a lone office and for the pemda itself.
+    induk_id: int | None = Field(default=None, foreign_key="instansi.id", index=True)
+    # Bumped in the same transaction as every write of the office's data: a computed year is cached under
+    # (office, year, versi_data), so a save is seen at once by every session on every app process.
+    versi_data: int = 0
     renstra_awal: int | None = None  # first and last year of the Renstra period, e.g. 2021 .. 2026
     renstra_akhir: int | None = None
 
@@ -212,7 +218,7 @@ class Pengguna(SQLModel, table=True):
     username: str = Field(unique=True, max_length=60)
     nama: str
     password_hash: str
-    peran: str  # admin | pimpinan | operator
+    peran: str  # admin | pimpinan | operator | kabupaten (a pemda's users: read every office under it)
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
     aktif: bool = True
     dibuat_pada: datetime = Field(default_factory=now_utc)

@@ -9,12 +9,14 @@ server, the demo, and the IKM/AKIP pages writing the score they computed.
 
 from collections.abc import Iterable
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kinerja.errors import ValidationError
-from kinerja.simpan.models import Indikator, Pengguna
+from kinerja.simpan.models import Indikator, Instansi, Pengguna
 
 ADMIN, PIMPINAN, OPERATOR = "admin", "pimpinan", "operator"
+# A pemda's user (Bupati, Sekda, Bappeda, Inspektorat): reads every office under the pemda, writes nothing.
+KABUPATEN = "kabupaten"
 PERAN = (ADMIN, PIMPINAN, OPERATOR)
 
 # aksi -> (roles allowed, what the refusal says the action is)
@@ -93,3 +95,12 @@ def boleh_buka(peran: str | None, halaman: str) -> bool:
 def diisi_tangan(ind: Indikator) -> bool:
     """Tell whether an indicator's realisations are typed by its unit (not derived, not budget, not IKM/AKIP)."""
     return ind.sumber == "input" and not ind.nilai_khusus
+
+
+def instansi_terlihat(session: Session, pengguna: Pengguna) -> list[Instansi]:
+    """Return the offices this user may read, by name: their own, or for a pemda's user every office under it."""
+    if pengguna.peran == KABUPATEN:
+        return list(session.exec(select(Instansi).where(Instansi.induk_id == pengguna.instansi_id)
+                                 .order_by(Instansi.nama)))
+    own = session.get(Instansi, pengguna.instansi_id)
+    return [own] if own is not None else []
