@@ -68,6 +68,9 @@ PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 IKM_BULAN, IKM_RESPONDEN, AKIP_BULAN = 6, 150, 12
 
 
+PEMDA_KODE = "pemda-luwutimur"
+
+
 def office_kode(i: int) -> tuple[str, str]:
     """Return (kode, nama) of the i-th office (0 = the real Mangkutana)."""
     if i < len(KECAMATAN):
@@ -284,12 +287,20 @@ def generate(url: str, size: str, *, path: str = "bulk", seed: int = 2025, log=p
         migrate(engine)
         base = read_seed(SEED_FOLDER)
         bulk = Bulk()
+        with write_session(engine) as session:  # every office belongs to one pemda: the comparison screen's scope
+            pemda = Instansi(kode=PEMDA_KODE, nama="Pemerintah Kabupaten Luwu Timur", kabupaten="Luwu Timur",
+                             jenis="pemda")
+            session.add(pemda)
+            session.flush()
+            pemda_id = pemda.id
         for i in range(n_offices):
             kode, nama = office_kode(i)
             with write_session(engine) as session:  # the app's loader, one office with all its years
                 instansi_id = None
                 for tahun in tahun_list:
-                    instansi_id = load_seed(session, clone_seed(base, kode, nama, tahun)).id
+                    office = load_seed(session, clone_seed(base, kode, nama, tahun))
+                    office.induk_id = pemda_id
+                    instansi_id = office.id
             with new_session(engine) as session:
                 for tahun in tahun_list:
                     t = entries_tahun(session, instansi_id, tahun, random.Random(f"{seed}/{kode}/{tahun}"))
