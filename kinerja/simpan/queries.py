@@ -188,17 +188,19 @@ def load_realisasi(
 
     `hanya_disahkan` keeps only the months whose unit (the indicator's) has approved that month.
     """
+    # Plain columns, not ORM rows: building Realisasi objects was most of a year's load (issue 13, bench figure 1).
     query = (
-        select(Indikator.kode, Realisasi)
+        select(Indikator.kode, Realisasi.bulan, Realisasi.nilai, Realisasi.pembilang, Realisasi.penyebut,
+               Realisasi.keterangan)
         .join(Realisasi, Realisasi.indikator_id == Indikator.id)
         .where(Indikator.instansi_id == instansi_id, Indikator.tahun == tahun)
     )
     if hanya_disahkan:
         query = query.where(_disahkan(Indikator.unit_id, Indikator.tahun, Realisasi.bulan))
     result: dict[str, dict[int, Bulanan]] = {}
-    for kode, r in session.exec(query).all():
-        result.setdefault(kode, {})[r.bulan] = Bulanan(
-            nilai=r.nilai, pembilang=r.pembilang, penyebut=r.penyebut, keterangan=r.keterangan
+    for kode, bulan, nilai, pembilang, penyebut, keterangan in session.exec(query).all():
+        result.setdefault(kode, {})[bulan] = Bulanan(
+            nilai=nilai, pembilang=pembilang, penyebut=penyebut, keterangan=keterangan
         )
     return result
 
@@ -211,15 +213,15 @@ def load_realisasi_anggaran(
     `hanya_disahkan` keeps only the months whose unit (the sub-kegiatan's) has approved that month.
     """
     query = (
-        select(Anggaran.kode, RealisasiAnggaran)
+        select(Anggaran.kode, RealisasiAnggaran.bulan, RealisasiAnggaran.realisasi)
         .join(RealisasiAnggaran, RealisasiAnggaran.anggaran_id == Anggaran.id)
         .where(Anggaran.instansi_id == instansi_id, Anggaran.tahun == tahun)
     )
     if hanya_disahkan:
         query = query.where(_disahkan(Anggaran.unit_id, Anggaran.tahun, RealisasiAnggaran.bulan))
     result: dict[str, dict[int, int]] = {}
-    for kode, r in session.exec(query).all():
-        result.setdefault(kode, {})[r.bulan] = r.realisasi
+    for kode, bulan, realisasi in session.exec(query).all():
+        result.setdefault(kode, {})[bulan] = realisasi
     return result
 
 
