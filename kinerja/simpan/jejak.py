@@ -9,18 +9,19 @@ not at all, and the caller reads the old values under the same lock as it writes
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from kinerja.aturan.format import format_angka, nama_bulan
 from kinerja.aturan.teks import netral
-from kinerja.simpan.models import Anggaran, Indikator, Instansi, Jejak, Unit
+from kinerja.simpan.models import Anggaran, Indikator, Instansi, Jejak, Unit, now_utc
 
 TAMBAH, UBAH, HAPUS = "tambah", "ubah", "hapus"
 
@@ -37,13 +38,45 @@ def catat_jejak(
     alasan: str = "",
 ) -> Jejak:
     """Add one audit row for a change inside the caller's transaction and return it."""
-    aksi = TAMBAH if sebelum is None else HAPUS if sesudah is None else UBAH
-    row = Jejak(
-        instansi_id=instansi_id, pengguna=oleh, tabel=tabel, kunci=kunci, aksi=aksi,
-        sebelum=_json(sebelum), sesudah=_json(sesudah), alasan=alasan,
-    )
+    row = Jejak(**_baris(instansi_id, oleh, tabel, Perubahan(kunci, sebelum, sesudah), alasan))
     session.add(row)
     return row
+
+
+@dataclass(frozen=True)
+class Perubahan:
+    """One item's change: its key and its values before and after (None: it did not exist, or was removed)."""
+
+    kunci: str
+    sebelum: Mapping[str, Any] | None
+    sesudah: Mapping[str, Any] | None
+
+
+def catat_jejak_banyak(
+    session: Session,
+    *,
+    instansi_id: int | None,
+    oleh: str,
+    tabel: str,
+    perubahan: Sequence[Perubahan],
+    alasan: str = "",
+) -> int:
+    """Add the audit rows of many changes to one table in one statement, in their order; return how many.
+
+    The rows are those `catat_jejak` would add one by one; they go through the caller's session, so
+    they commit or roll back with the change.
+    """
+    rows = [_baris(instansi_id, oleh, tabel, p, alasan) | {"waktu": now_utc()} for p in perubahan]
+    if rows:
+        session.execute(insert(Jejak.__table__), rows)  # type: ignore[attr-defined]
+    return len(rows)
+
+
+def _baris(instansi_id: int | None, oleh: str, tabel: str, p: Perubahan, alasan: str) -> dict[str, Any]:
+    """Return the columns of one audit row: the action follows from which side is empty."""
+    aksi = TAMBAH if p.sebelum is None else HAPUS if p.sesudah is None else UBAH
+    return {"instansi_id": instansi_id, "pengguna": oleh, "tabel": tabel, "kunci": p.kunci, "aksi": aksi,
+            "sebelum": _json(p.sebelum), "sesudah": _json(p.sesudah), "alasan": alasan}
 
 
 def baca_nilai(text: str) -> dict[str, Any] | None:

@@ -10,6 +10,10 @@ remembers the versi of each row it showed; its entries carry that versi, and a b
 any month was changed by someone else since then is refused whole (`SudahBerubah`), naming who
 changed it and to what. Entries without a versi (the CLI, the Excel template) replace what is
 stored, as a file that says "this is the month" should.
+
+A save costs the same few statements whatever its size: the checks, one locked read of the
+months stored, then one delete of the emptied months, one batched upsert and one batched insert
+of the audit rows, all through the caller's write session.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, Table, delete, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -28,8 +32,19 @@ from kinerja.aturan.format import format_angka, format_rupiah, nama_bulan
 from kinerja.aturan.teks import cek_teks
 from kinerja.errors import PerluKonfirmasi, ValidationError
 from kinerja.simpan.db import new_session, write_session
-from kinerja.simpan.jejak import catat_jejak
-from kinerja.simpan.models import Anggaran, Indikator, Jejak, Pengguna, Realisasi, RealisasiAnggaran, Target, now_utc
+from kinerja.simpan.jejak import Perubahan, catat_jejak_banyak
+from kinerja.simpan.models import (
+    Anggaran,
+    Indikator,
+    Instansi,
+    Jejak,
+    Pengguna,
+    Realisasi,
+    RealisasiAnggaran,
+    Target,
+    Unit,
+    now_utc,
+)
 from kinerja.simpan.queries import NotFound, list_anggaran, versi_berlaku
 from kinerja.simpan.verifikasi import anggaran_diganti, indikator_diganti, periksa_terkunci
 from kinerja.simpan.wewenang import periksa_wewenang
@@ -168,17 +183,73 @@ def _duplicates(keys: Sequence[tuple[str, int]], lokasi: Sequence[str]) -> list[
     return problems
 
 
-def _upsert(session: Session, model: type, values: dict, keys: tuple[str, str], versi_baru: int = 1) -> None:
-    """Insert (at `versi_baru`) or replace (versi + 1) one row by its natural key, atomically on SQLite and
-    PostgreSQL."""
-    table = model.__table__  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class _Tabel:
+    """How one kind of month is stored and audited: an indicator's realisasi or a sub-kegiatan's Rupiah."""
+
+    nama: str  # the audit trail's name of the table
+    model: type[Realisasi] | type[RealisasiAnggaran]
+    induk: type[Indikator] | type[Anggaran]
+    kolom: str  # the stored month's column naming its indicator or budget line
+    nilai: Callable[[Any], dict[str, Any]]  # the audited values of a stored month, or those an entry writes
+    teks: Callable[[Any], str]  # a stored month in words, for SudahBerubah
+
+
+def _nilai_realisasi(r: Realisasi | EntriRealisasi) -> dict[str, Any]:
+    return {"nilai": r.nilai, "pembilang": r.pembilang, "penyebut": r.penyebut, "keterangan": r.keterangan}
+
+
+def _nilai_teks(r: Realisasi) -> str:
+    if r.pembilang is not None or r.penyebut is not None:
+        text = f"pembilang {format_angka(r.pembilang, 0, 4)} dan penyebut {format_angka(r.penyebut, 0, 4)}"
+    else:
+        text = format_angka(r.nilai, 0, 4) or "kosong"
+    return text + _keterangan_teks(r.keterangan)
+
+
+def _keterangan_teks(keterangan: str) -> str:
+    return f" (keterangan: {keterangan[:80]})" if keterangan else ""
+
+
+REALISASI = _Tabel("realisasi", Realisasi, Indikator, "indikator_id", _nilai_realisasi, _nilai_teks)
+ANGGARAN = _Tabel(
+    "realisasi_anggaran", RealisasiAnggaran, Anggaran, "anggaran_id",
+    lambda r: {"realisasi": int(r.realisasi or 0), "keterangan": r.keterangan},  # an entry's None: refused before
+    lambda r: format_rupiah(r.realisasi) + _keterangan_teks(r.keterangan),
+)
+
+# (indicator or budget line id, bulan) -> the month stored
+Tersimpan = dict[tuple[int, int], Any]
+
+
+def _muat(session: Session, tabel: _Tabel, instansi_id: int, ids: Iterable[int], *, kunci: bool) -> Tersimpan:
+    """Return the months stored for these indicators (budget lines), refusing any that is not this office's.
+
+    With `kunci` their rows are locked first, in id order, so that two batches on the same rows wait
+    for each other instead of deadlocking, and the old value each audit row records is the one this
+    write replaces; on PostgreSQL two concurrent budget batches would otherwise both pass the pagu
+    check. SQLite needs no lock: write_session already holds the database's write lock. The months
+    are read by a statement of their own, after the lock: under PostgreSQL's read committed it then
+    sees what the batch it waited for committed.
+    """
+    induk, model, ids = tabel.induk, tabel.model, set(ids)
+    query = select(induk.id).where(induk.id.in_(sorted(ids)), induk.instansi_id == instansi_id)  # type: ignore[union-attr]
+    mine = set(session.exec(query.order_by(induk.id).with_for_update() if kunci else query).all())
+    if ids - mine:  # never by the lookups, which are by this office's kodes: nothing is written into another office
+        raise ValidationError([f"{induk.__tablename__} yang diisi bukan milik instansi ini; tidak ada yang disimpan"])
+    kolom = getattr(model, tabel.kolom)
+    return {(getattr(r, tabel.kolom), r.bulan): r for r in session.exec(select(model).where(kolom.in_(sorted(mine))))}
+
+
+def _upsert(session: Session, table: Table, keys: tuple[str, str], columns: Iterable[str]) -> Any:
+    """Return the statement that inserts a month or, when its key is stored, replaces it and adds one to its
+    versi; atomic on SQLite and PostgreSQL, executed once for a whole list of months."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table).values(**values, versi=versi_baru)
-    stmt = stmt.on_conflict_do_update(
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
         index_elements=list(keys),
-        set_={**{k: stmt.excluded[k] for k in values if k not in keys}, "versi": table.c.versi + 1},
+        set_={**{k: stmt.excluded[k] for k in columns if k not in (*keys, "versi")}, "versi": table.c.versi + 1},
     )
-    session.execute(stmt)
 
 
 def _versi_baru(session: Session, instansi_id: int, tabel: str, kunci: Iterable[str]) -> dict[str, int]:
@@ -200,8 +271,15 @@ def _versi_baru(session: Session, instansi_id: int, tabel: str, kunci: Iterable[
     return {k: counts.get(k, 0) + 1 for k in kunci}
 
 
-def _cek_versi(session: Session, instansi_id: int, tahun: int, tabel: str, entries: Sequence[Any],
-               stored: Callable[[Any], Any], sama: Callable[[Any, Any], bool], teks: Callable[[Any], str]) -> None:
+def _sama(tabel: _Tabel, old: Any, e: EntriRealisasi | EntriAnggaran) -> bool:
+    """Tell whether a month already holds what the entry would write (then nobody's work is lost)."""
+    if old is None:
+        return e.hapus
+    return not e.hapus and tabel.nilai(old) == tabel.nilai(e)
+
+
+def _cek_versi(session: Session, tabel: _Tabel, instansi_id: int, tahun: int,
+               entries: Sequence[EntriRealisasi] | Sequence[EntriAnggaran], stored: Callable[[Any], Any]) -> None:
     """Refuse the batch (SudahBerubah) when a month was changed by someone else since its versi was read.
 
     `stored(e)` is the row the entry would replace (None: none), read under the write lock; a month
@@ -210,14 +288,15 @@ def _cek_versi(session: Session, instansi_id: int, tahun: int, tabel: str, entri
     problems = []
     for e in entries:
         old = stored(e)
-        if e.versi is None or (old.versi if old else 0) == e.versi or sama(old, e):
+        if e.versi is None or (old.versi if old else 0) == e.versi or _sama(tabel, old, e):
             continue
         label = f"{e.kode} {_bulan_label(e.bulan)}"
         if old is not None:
-            kini = f"diubah oleh {old.diisi_oleh} menjadi {teks(old)}"
+            kini = f"diubah oleh {old.diisi_oleh} menjadi {tabel.teks(old)}"
         else:  # emptied since: the audit trail knows by whom
             who = session.exec(select(Jejak.pengguna).where(
-                Jejak.instansi_id == instansi_id, Jejak.tabel == tabel, Jejak.kunci == f"{tahun}/{e.kode}/{e.bulan}",
+                Jejak.instansi_id == instansi_id, Jejak.tabel == tabel.nama,
+                Jejak.kunci == f"{tahun}/{e.kode}/{e.bulan}",
             ).order_by(Jejak.id.desc())).first()  # type: ignore[union-attr]
             kini = f"dikosongkan oleh {who or 'pengguna lain'}"
         problems.append(f"{label} sudah {kini} setelah Anda membuka halaman; periksa lalu simpan lagi")
@@ -225,12 +304,41 @@ def _cek_versi(session: Session, instansi_id: int, tahun: int, tabel: str, entri
         raise SudahBerubah(problems)
 
 
-def _nilai_teks(r: Realisasi) -> str:
-    if r.pembilang is not None or r.penyebut is not None:
-        text = f"pembilang {format_angka(r.pembilang, 0, 4)} dan penyebut {format_angka(r.penyebut, 0, 4)}"
-    else:
-        text = format_angka(r.nilai, 0, 4) or "kosong"
-    return text + (f" (keterangan: {r.keterangan[:80]})" if r.keterangan else "")
+def _tulis(session: Session, tabel: _Tabel, *, instansi_id: int, tahun: int,
+           entries: Sequence[EntriRealisasi] | Sequence[EntriAnggaran], induk_id: Callable[[Any], int],
+           stored: Tersimpan, who: str) -> int:
+    """Write a checked batch and its audit rows; return the months written.
+
+    An emptied month is deleted, a changed or new one upserted, an unchanged one left alone. Each
+    kind of write is one statement for the whole batch, and the audit rows one more, in entry order.
+    """
+    baru = _versi_baru(session, instansi_id, tabel.nama, [
+        f"{tahun}/{e.kode}/{e.bulan}" for e in entries if not e.hapus and (induk_id(e), e.bulan) not in stored])
+    now = now_utc()
+    removed: list[int] = []
+    months: list[dict[str, Any]] = []
+    changes: list[Perubahan] = []
+    for e in entries:
+        old = stored.get((induk_id(e), e.bulan))
+        before = tabel.nilai(old) if old is not None else None
+        kunci = f"{tahun}/{e.kode}/{e.bulan}"
+        if e.hapus:
+            if old is not None:
+                removed.append(old.id)
+                changes.append(Perubahan(kunci, before, None))
+            continue
+        after = tabel.nilai(e)
+        if before == after:
+            continue
+        months.append({tabel.kolom: induk_id(e), "bulan": e.bulan, **after, "diisi_oleh": who, "diubah_pada": now,
+                       "versi": baru.get(kunci, 1)})
+        changes.append(Perubahan(kunci, before, after))
+    table = tabel.model.__table__  # type: ignore[attr-defined]
+    if removed:
+        session.execute(delete(table).where(table.c.id.in_(removed)))
+    if months:
+        session.execute(_upsert(session, table, (tabel.kolom, "bulan"), months[0]), months)
+    return catat_jejak_banyak(session, instansi_id=instansi_id, oleh=who, tabel=tabel.nama, perubahan=changes)
 
 
 def _label(pengguna: Pengguna | None, oleh: str) -> str:
@@ -252,38 +360,48 @@ def _targets(session: Session, instansi_id: int, tahun: int, ids: set[int], mont
     return found
 
 
+def _periksa_awal(session: Session, pengguna: Pengguna | None, aksi: str, instansi_id: int, entries: Sequence[Any],
+                  rows: dict[str, Indikator] | dict[str, Anggaran], check: Callable[[Any], list[str]]) -> list[str]:
+    """Return the problems a batch shows before anything stored is read: size, authority, each entry, repeats."""
+    if len(entries) > MAKS_BARIS:
+        return [f"terlalu banyak isian sekaligus ({len(entries)}); paling banyak {MAKS_BARIS}"]
+    problems = periksa_wewenang(session, pengguna, aksi, instansi_id=instansi_id,
+                                unit_ids={rows[e.kode].unit_id for e in entries if e.kode in rows})
+    problems += [p for e in entries for p in check(e)]
+    return problems + _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
+
+
 @dataclass
 class _Periksa:
     indikator: dict[str, Indikator]
+    stored: Tersimpan
     problems: list[str]
     peringatan: list[str]
 
 
 def _periksa_realisasi(session: Session, instansi_id: int, tahun: int, entries: Sequence[EntriRealisasi],
-                       pengguna: Pengguna | None, khusus: bool) -> _Periksa:
+                       pengguna: Pengguna | None, khusus: bool, *, kunci: bool = False) -> _Periksa:
+    """Check a batch of indicator entries; with `kunci` (a write) the months stored are read under the lock."""
     indikator = {
         i.kode: i for i in session.exec(
             select(Indikator).where(Indikator.instansi_id == instansi_id, Indikator.tahun == tahun))
     }
-    if len(entries) > MAKS_BARIS:
-        return _Periksa(indikator, [f"terlalu banyak isian sekaligus ({len(entries)}); paling banyak {MAKS_BARIS}"],
-                        [])
-    problems = periksa_wewenang(session, pengguna, "isi_realisasi", instansi_id=instansi_id,
-                                unit_ids={indikator[e.kode].unit_id for e in entries if e.kode in indikator})
-    problems += [p for e in entries for p in check_entri(e, indikator.get(e.kode), khusus=khusus)]
-    problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
+    problems = _periksa_awal(session, pengguna, "isi_realisasi", instansi_id, entries, indikator,
+                             lambda e: check_entri(e, indikator.get(e.kode), khusus=khusus))
     if not problems:
         problems = _periksa_diganti(session, instansi_id, tahun, entries, lambda e: indikator[e.kode],
                                     indikator_diganti)
+    if problems:
+        return _Periksa(indikator, {}, problems, [])
+    stored = _muat(session, REALISASI, instansi_id, (indikator[e.kode].id for e in entries), kunci=kunci)
+    problems = _periksa_terkunci(session, instansi_id, _berubah(entries, indikator, stored), tahun)
     peringatan: list[str] = []
-    if not problems:
-        problems = periksa_terkunci(session, _berubah(session, entries, indikator), tahun)
     if not problems:
         ids = {indikator[e.kode].id for e in entries}
         targets = _targets(session, instansi_id, tahun, ids, {e.bulan for e in entries})
         peringatan = [p for e in entries for p in peringatan_entri(
             e, indikator[e.kode], targets.get((indikator[e.kode].id, e.bulan)))]
-    return _Periksa(indikator, problems, peringatan)
+    return _Periksa(indikator, stored, problems, peringatan)
 
 
 def _periksa_diganti(session: Session, instansi_id: int, tahun: int, entries: Sequence[Any],
@@ -300,12 +418,22 @@ def _periksa_diganti(session: Session, instansi_id: int, tahun: int, entries: Se
     return problems
 
 
-def _berubah(session: Session, entries: Sequence[EntriRealisasi], indikator: dict[str, Indikator]
+def _periksa_terkunci(session: Session, instansi_id: int, pasangan: set[tuple[int, int]], tahun: int) -> list[str]:
+    """Return why any of these (unit_id, bulan) pairs cannot be written now (see periksa_terkunci).
+
+    The office and the units are read once and held here: periksa_terkunci looks each of them up by
+    id for every pair, which the session then answers from memory instead of the database.
+    """
+    held = [session.get(Instansi, instansi_id),
+            *session.exec(select(Unit).where(Unit.id.in_({u for u, _ in pasangan})))]  # type: ignore[union-attr]
+    problems = periksa_terkunci(session, pasangan, tahun)
+    del held
+    return problems
+
+
+def _berubah(entries: Sequence[EntriRealisasi], indikator: dict[str, Indikator], stored: Tersimpan
              ) -> set[tuple[int, int]]:
     """Return the (unit_id, bulan) pairs a batch would change (removing an empty month changes nothing)."""
-    ids = {indikator[e.kode].id for e in entries}
-    stored = {(r.indikator_id, r.bulan) for r in session.exec(
-        select(Realisasi).where(Realisasi.indikator_id.in_(ids)))}  # type: ignore[union-attr]
     return {(indikator[e.kode].unit_id, e.bulan) for e in entries
             if not e.hapus or (indikator[e.kode].id, e.bulan) in stored}
 
@@ -354,62 +482,18 @@ def write_realisasi(
     """Validate and write a batch inside the caller's write session; return the months written.
 
     A month that already has a value is replaced; an unchanged month is not rewritten. The
-    indicators' rows are locked first (PostgreSQL; SQLite's write lock is already held), so the
-    old value each audit row records is the one this write replaces.
+    indicators' rows are locked as their months are read (PostgreSQL; SQLite's write lock is
+    already held), so the old value each audit row records is the one this write replaces.
     """
-    found = _periksa_realisasi(session, instansi_id, tahun, entries, pengguna, khusus)
+    found = _periksa_realisasi(session, instansi_id, tahun, entries, pengguna, khusus, kunci=True)
     if found.problems:
         raise ValidationError(found.problems)
-    indikator = found.indikator
-    ids = sorted({indikator[e.kode].id for e in entries})
-    session.exec(select(Indikator.id).where(Indikator.id.in_(ids)).order_by(Indikator.id).with_for_update()).all()  # type: ignore[union-attr]
-    existing = {
-        (r.indikator_id, r.bulan): r
-        for r in session.exec(select(Realisasi).where(Realisasi.indikator_id.in_(ids)))  # type: ignore[union-attr]
-    }
-    _cek_versi(session, instansi_id, tahun, "realisasi", entries,
-               lambda e: existing.get((indikator[e.kode].id, e.bulan)), _sama, _nilai_teks)
+    indikator, stored = found.indikator, found.stored
+    _cek_versi(session, REALISASI, instansi_id, tahun, entries, lambda e: stored.get((indikator[e.kode].id, e.bulan)))
     if found.peringatan and not yakin:
         raise PerluKonfirmasi(found.peringatan)
-    who = _label(pengguna, oleh)
-    baru = _versi_baru(session, instansi_id, "realisasi", [
-        f"{tahun}/{e.kode}/{e.bulan}" for e in entries
-        if not e.hapus and (indikator[e.kode].id, e.bulan) not in existing])
-    written = 0
-    for e in entries:
-        ind = indikator[e.kode]
-        old = existing.get((ind.id, e.bulan))
-        before = _realisasi_dict(old) if old else None
-        kunci = f"{tahun}/{e.kode}/{e.bulan}"
-        if e.hapus:
-            if old is not None:
-                session.delete(old)
-                catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="realisasi", kunci=kunci,
-                            sebelum=before, sesudah=None)
-                written += 1
-            continue
-        after = {"nilai": e.nilai, "pembilang": e.pembilang, "penyebut": e.penyebut, "keterangan": e.keterangan}
-        if before == after:
-            continue
-        _upsert(session, Realisasi, {
-            "indikator_id": ind.id, "bulan": e.bulan, **after, "diisi_oleh": who, "diubah_pada": now_utc(),
-        }, ("indikator_id", "bulan"), baru.get(kunci, 1))
-        catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="realisasi", kunci=kunci,
-                    sebelum=before, sesudah=after)
-        written += 1
-    return written
-
-
-def _realisasi_dict(r: Realisasi) -> dict:
-    return {"nilai": r.nilai, "pembilang": r.pembilang, "penyebut": r.penyebut, "keterangan": r.keterangan}
-
-
-def _sama(old: Realisasi | None, e: EntriRealisasi) -> bool:
-    """Tell whether a month already holds what the entry would write (then nobody's work is lost)."""
-    if old is None:
-        return e.hapus
-    return not e.hapus and _realisasi_dict(old) == {"nilai": e.nilai, "pembilang": e.pembilang,
-                                                     "penyebut": e.penyebut, "keterangan": e.keterangan}
+    return _tulis(session, REALISASI, instansi_id=instansi_id, tahun=tahun, entries=entries,
+                  induk_id=lambda e: indikator[e.kode].id, stored=stored, who=_label(pengguna, oleh))
 
 
 def check_entri_anggaran(entri: EntriAnggaran, node: Anggaran | None) -> list[str]:
@@ -457,56 +541,14 @@ def save_realisasi_anggaran(
         nodes, problems = _periksa_anggaran(session, instansi_id, tahun, entries, pengguna)
         if problems:
             raise ValidationError(problems)
-        ids = sorted({nodes[e.kode].id for e in entries})
-        # Lock the sub-kegiatan rows (in id order, so two batches cannot deadlock) before reading their
-        # totals: on PostgreSQL two concurrent batches would otherwise both pass the pagu check.
-        # SQLite needs no lock here: write_session already holds the database's write lock.
-        session.exec(select(Anggaran.id).where(Anggaran.id.in_(ids)).order_by(Anggaran.id).with_for_update()).all()  # type: ignore[union-attr]
-        existing = {
-            (r.anggaran_id, r.bulan): r
-            for r in session.exec(select(RealisasiAnggaran).where(RealisasiAnggaran.anggaran_id.in_(ids)))  # type: ignore[union-attr]
-        }
-        _cek_versi(session, instansi_id, tahun, "realisasi_anggaran", entries,
-                   lambda e: existing.get((nodes[e.kode].id, e.bulan)), _sama_anggaran,
-                   lambda r: format_rupiah(r.realisasi) + (f" (keterangan: {r.keterangan[:80]})" if r.keterangan
-                                                          else ""))
-        problems = _over_pagu(session, instansi_id, tahun, nodes, entries)
+        # Locked before the totals are read: two concurrent batches would otherwise both pass the pagu check.
+        stored = _muat(session, ANGGARAN, instansi_id, (nodes[e.kode].id for e in entries), kunci=True)
+        _cek_versi(session, ANGGARAN, instansi_id, tahun, entries, lambda e: stored.get((nodes[e.kode].id, e.bulan)))
+        problems = _over_pagu(session, instansi_id, tahun, nodes, entries, stored)
         if problems:
             raise ValidationError(problems)
-        who = _label(pengguna, oleh)
-        baru = _versi_baru(session, instansi_id, "realisasi_anggaran", [
-            f"{tahun}/{e.kode}/{e.bulan}" for e in entries
-            if not e.hapus and (nodes[e.kode].id, e.bulan) not in existing])
-        written = 0
-        for e in entries:
-            node = nodes[e.kode]
-            old = existing.get((node.id, e.bulan))
-            before = {"realisasi": old.realisasi, "keterangan": old.keterangan} if old else None
-            kunci = f"{tahun}/{e.kode}/{e.bulan}"
-            if e.hapus:
-                if old is not None:
-                    session.delete(old)
-                    catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="realisasi_anggaran", kunci=kunci,
-                                sebelum=before, sesudah=None)
-                    written += 1
-                continue
-            after = {"realisasi": int(e.realisasi or 0), "keterangan": e.keterangan}
-            if before == after:
-                continue
-            _upsert(session, RealisasiAnggaran, {
-                "anggaran_id": node.id, "bulan": e.bulan, **after, "diisi_oleh": who, "diubah_pada": now_utc(),
-            }, ("anggaran_id", "bulan"), baru.get(kunci, 1))
-            catat_jejak(session, instansi_id=instansi_id, oleh=who, tabel="realisasi_anggaran", kunci=kunci,
-                        sebelum=before, sesudah=after)
-            written += 1
-        return written
-
-
-def _sama_anggaran(old: RealisasiAnggaran | None, e: EntriAnggaran) -> bool:
-    if old is None:
-        return e.hapus
-    return not e.hapus and e.realisasi is not None and (old.realisasi, old.keterangan) == (int(e.realisasi),
-                                                                                          e.keterangan)
+        return _tulis(session, ANGGARAN, instansi_id=instansi_id, tahun=tahun, entries=entries,
+                      induk_id=lambda e: nodes[e.kode].id, stored=stored, who=_label(pengguna, oleh))
 
 
 def _periksa_anggaran(session: Session, instansi_id: int, tahun: int, entries: Sequence[EntriAnggaran],
@@ -515,16 +557,12 @@ def _periksa_anggaran(session: Session, instansi_id: int, tahun: int, entries: S
         n.kode: n for n in session.exec(
             select(Anggaran).where(Anggaran.instansi_id == instansi_id, Anggaran.tahun == tahun))
     }
-    if len(entries) > MAKS_BARIS:
-        return nodes, [f"terlalu banyak isian sekaligus ({len(entries)}); paling banyak {MAKS_BARIS}"]
-    problems = periksa_wewenang(session, pengguna, "isi_anggaran", instansi_id=instansi_id,
-                                unit_ids={nodes[e.kode].unit_id for e in entries if e.kode in nodes})
-    problems += [p for e in entries for p in check_entri_anggaran(e, nodes.get(e.kode))]
-    problems += _duplicates([(e.kode, e.bulan) for e in entries], [e.lokasi for e in entries])
+    problems = _periksa_awal(session, pengguna, "isi_anggaran", instansi_id, entries, nodes,
+                             lambda e: check_entri_anggaran(e, nodes.get(e.kode)))
     if not problems:
         problems = _periksa_diganti(session, instansi_id, tahun, entries, lambda e: nodes[e.kode], anggaran_diganti)
     if not problems:
-        problems = periksa_terkunci(session, {(nodes[e.kode].unit_id, e.bulan) for e in entries}, tahun)
+        problems = _periksa_terkunci(session, instansi_id, {(nodes[e.kode].unit_id, e.bulan) for e in entries}, tahun)
     return nodes, problems
 
 
@@ -536,21 +574,26 @@ def periksa_realisasi_anggaran(
     with new_session(engine) as session:
         nodes, problems = _periksa_anggaran(session, instansi_id, tahun, entries, pengguna)
         checkable = [e for e in entries if e.kode in nodes and not check_entri_anggaran(e, nodes[e.kode])]
-        return problems + _over_pagu(session, instansi_id, tahun, nodes, checkable)
+        stored = _muat(session, ANGGARAN, instansi_id, (nodes[e.kode].id for e in checkable), kunci=False)
+        return problems + _over_pagu(session, instansi_id, tahun, nodes, checkable, stored)
 
 
 def _over_pagu(session: Session, instansi_id: int, tahun: int, nodes: dict[str, Anggaran],
-               entries: Sequence[EntriAnggaran]) -> list[str]:
+               entries: Sequence[EntriAnggaran], stored: Tersimpan) -> list[str]:
+    """Return the sub-kegiatan whose realisasi over the year would exceed their pagu after these entries.
+
+    `stored` holds every month of the entries' sub-kegiatan (as `_muat` reads them).
+    """
     if not entries:
         return []
     versi = versi_berlaku(session, instansi_id, tahun, 12)
     pagu = {n.node.kode: n.pagu for n in list_anggaran(session, versi)}
     touched = {e.kode for e in entries}
-    ids = [nodes[k].id for k in touched]
     months: dict[str, dict[int, int]] = {k: {} for k in touched}
     kode_of = {nodes[k].id: k for k in touched}
-    for r in session.exec(select(RealisasiAnggaran).where(RealisasiAnggaran.anggaran_id.in_(ids))):  # type: ignore[union-attr]
-        months[kode_of[r.anggaran_id]][r.bulan] = r.realisasi
+    for (anggaran_id, bulan), r in stored.items():
+        if anggaran_id in kode_of:
+            months[kode_of[anggaran_id]][bulan] = r.realisasi
     for e in entries:
         if e.hapus:
             months[e.kode].pop(e.bulan, None)
