@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kinerja.aturan.capaian import bulan_akhir
-from kinerja.baca import grafik
+from kinerja.baca import grafik, singgahan
 from kinerja.baca.ringkasan import (
     anggaran_per_unit,
     anggaran_table,
@@ -12,8 +12,6 @@ from kinerja.baca.ringkasan import (
     latest_triwulan,
     penyerapan_total,
 )
-from kinerja.simpan.db import new_session
-from kinerja.simpan.queries import load_data_tahun
 from pages._tampil import BARIS_TINGGI, tabel, tinggi, tw_label
 from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
@@ -22,8 +20,7 @@ office = instansi(user)
 c1, c2 = st.columns(2)
 with c1:
     tahun = pilih_tahun(office, key="anggaran_tahun")
-with new_session(engine()) as session:
-    data_tahun = load_data_tahun(session, office, tahun, hanya_disahkan=pilih_cakupan(user))
+data_tahun = singgahan.muat_tahun(engine(), office.id, tahun, pilih_cakupan(user)).angka  # once per data version
 with c2:
     triwulan = pilih_triwulan(latest_triwulan(data_tahun.data), key="anggaran_tw")
 sd_bulan = bulan_akhir(triwulan)

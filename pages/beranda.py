@@ -5,22 +5,11 @@ import streamlit as st
 
 from kinerja.aturan.capaian import bulan_akhir
 from kinerja.aturan.format import format_angka, format_persen, format_rupiah, format_rupiah_singkat, nama_triwulan
-from kinerja.baca import grafik
-from kinerja.baca.kemajuan import grid_kelengkapan, kelengkapan_tanda, kemajuan_unit
-from kinerja.baca.laporan import capaian_dari, hanya_yang_disahkan, tahun_per_triwulan
-from kinerja.baca.ringkasan import (
-    capaian_per_triwulan_dari,
-    capaian_per_unit,
-    indikator_table,
-    latest_bulan,
-    latest_triwulan,
-    penyerapan_total,
-    skor_khusus,
-)
-from kinerja.simpan.db import new_session
-from kinerja.simpan.queries import load_data_tahun
-from pages._berisiko import tampil_berisiko
-from pages._tampil import BARIS_TINGGI, KOLOM_CAPAIAN, tabel, tinggi, tw_label, warna_persen
+from kinerja.baca import grafik, singgahan
+from kinerja.baca.kemajuan import grid_kelengkapan
+from kinerja.baca.ringkasan import indikator_table, latest_bulan, latest_triwulan, penyerapan_total, skor_khusus
+from pages._berisiko import tampil_berisiko, tampil_terendah
+from pages._tampil import tw_label, warna_persen
 from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
 WARNA_STATUS = {"Draf": "", "Diajukan": "background-color: #fff3c4", "Diverifikasi": "background-color: #dcedc8",
@@ -39,17 +28,15 @@ judul = st.empty()
 kiri, kanan = st.columns([1, 1])
 with kiri:
     tahun = pilih_tahun(office)
-with new_session(engine()) as session, st.spinner("Menghitung capaian..."):
-    # The year is read once; every figure below is derived from it (issue 13).
-    data_tahun = load_data_tahun(session, office, tahun)  # every entry: the triwulan offered, completeness
+with st.spinner("Menghitung capaian..."):
+    # Computed once per data version of the office (issue 13): a rerun with nothing saved reads only the version.
+    terhitung = singgahan.muat_tahun(engine(), office.id, tahun, hanya)
+    data_tahun, angka = terhitung.semua, terhitung.angka  # every entry (triwulan offered, completeness); figures
     with kanan:
         triwulan = pilih_triwulan(latest_triwulan(data_tahun.data))
-    angka = hanya_yang_disahkan(session, data_tahun) if hanya else data_tahun
-    per_triwulan = tahun_per_triwulan(session, angka, triwulan)  # a PK Perubahan: its own version per triwulan
-    capaian = capaian_dari(per_triwulan[triwulan], triwulan)
-    tren = capaian_per_triwulan_dari(per_triwulan)
-    kemajuan = kemajuan_unit(session, data_tahun, bulan_akhir(triwulan))
-    lengkap = kelengkapan_tanda(session, data_tahun, bulan_akhir(triwulan))
+    capaian, tren = terhitung.capaian(triwulan), terhitung.tren(triwulan)
+    kemajuan = singgahan.kemajuan(engine(), terhitung, bulan_akhir(triwulan))
+    lengkap = singgahan.kelengkapan(engine(), terhitung, bulan_akhir(triwulan))
 
 judul.title(f"Kinerja {office.nama} {tahun}")
 st.caption(f"Capaian {tw_label(triwulan)} · {capaian.data_tahun.versi.nama} · target sesuai Rencana Aksi")
@@ -62,7 +49,7 @@ if latest_bulan(data_tahun.data) is None:
     )
     st.stop()
 
-per_unit = capaian_per_unit(capaian)
+per_unit = terhitung.per_unit(triwulan)
 kantor = per_unit[per_unit["unit"] == capaian.data_tahun.baris[0].unit.kode].iloc[0]
 realisasi, pagu, serapan = penyerapan_total(angka, bulan_akhir(triwulan))
 skor = skor_khusus(capaian)
@@ -97,15 +84,6 @@ teks, persen_grid = grid_kelengkapan(lengkap)
 st.dataframe(teks.style.apply(lambda _: persen_grid.map(warna_persen), axis=None), width="stretch",
              key="beranda_kelengkapan")
 
-st.subheader(f"Indikator dengan capaian di bawah Tinggi (< 76 %) {tw_label(triwulan)}")
-worst = grafik.indikator_terendah(indikator_table(capaian, office.batas_cek_capaian))
-if worst.empty:
-    st.success("Tidak ada indikator dengan capaian di bawah kategori Tinggi.")
-else:
-    st.dataframe(
-        tabel(worst[["indikator", "capaian_sd_tw", "kategori", "dicek", "unit_nama"]], persen=("capaian_sd_tw",)),
-        hide_index=True, placeholder="–", width="stretch", column_config=KOLOM_CAPAIAN, row_height=BARIS_TINGGI,
-        height=tinggi(len(worst)), key="beranda_terendah",
-    )
+tampil_terendah(grafik.indikator_terendah(indikator_table(capaian, office.batas_cek_capaian)), tw_label(triwulan))
 st.caption("Daftar lengkap dan rinciannya ada di menu **Capaian indikator** dan **Per unit & indikator**.")
-tampil_berisiko(office, tahun, hanya)
+tampil_berisiko(singgahan.peringatan(engine(), terhitung))

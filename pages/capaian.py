@@ -2,10 +2,8 @@
 
 import streamlit as st
 
-from kinerja.baca.laporan import compute_capaian_tahun
+from kinerja.baca import singgahan
 from kinerja.baca.ringkasan import indikator_table, latest_triwulan
-from kinerja.simpan.db import new_session
-from kinerja.simpan.queries import load_data_tahun
 from pages._tampil import BARIS_TINGGI, KOLOM_CAPAIAN, URUT_CAPAIAN, tabel, tinggi, tw_label
 from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
@@ -14,10 +12,10 @@ office = instansi(user)
 c1, c2, c3 = st.columns([1, 1, 2])
 with c1:
     tahun = pilih_tahun(office, key="capaian_tahun")
-with new_session(engine()) as session:
-    with c2:
-        triwulan = pilih_triwulan(latest_triwulan(load_data_tahun(session, office, tahun).data), key="capaian_tw")
-    capaian = compute_capaian_tahun(session, office, tahun, triwulan, pilih_cakupan(user))
+terhitung = singgahan.muat_tahun(engine(), office.id, tahun, pilih_cakupan(user))  # once per data version
+with c2:
+    triwulan = pilih_triwulan(latest_triwulan(terhitung.semua.data), key="capaian_tw")
+capaian = terhitung.capaian(triwulan)
 table = indikator_table(capaian, office.batas_cek_capaian)
 with c3:
     units = st.multiselect("Unit", list(dict.fromkeys(table["unit_nama"])), key="capaian_unit",

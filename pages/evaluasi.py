@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kinerja.aturan.format import format_persen, nama_triwulan
+from kinerja.baca import singgahan
 from kinerja.baca.renja import build_evaluasi_renja
 from kinerja.baca.ringkasan import latest_triwulan
 from kinerja.dokumen.laporan_triwulan import build_laporan_triwulan_docx
@@ -13,7 +14,6 @@ from kinerja.dokumen.manual_iku import build_manual_iku_docx, build_manual_iku_x
 from kinerja.dokumen.renja import baris_penutup, build_renja_docx, build_renja_xlsx, pratinjau_renja
 from kinerja.simpan.db import new_session
 from kinerja.simpan.models import Instansi
-from kinerja.simpan.queries import list_units, load_data_tahun
 from pages._tampil import BARIS_TINGGI, tinggi
 from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
@@ -37,13 +37,15 @@ def berkas(build: Callable[..., bytes], *args: object) -> Callable[[], bytes]:
 c1, c2, c3 = st.columns([1, 1, 2])
 with c1:
     tahun = pilih_tahun(office, key="eval_tahun")
-with new_session(eng) as session:
-    with c2:
-        triwulan = pilih_triwulan(latest_triwulan(load_data_tahun(session, office, tahun).data), key="eval_tw")
-    kode_unit = {b.unit.kode for b in load_data_tahun(session, office, tahun).baris}
-    units = {u.kode: u.nama for u in list_units(session, office.id) if u.kode in kode_unit}
-    with st.spinner("Menyusun Evaluasi Renja..."):
-        ev = build_evaluasi_renja(session, office, tahun, triwulan, hanya)
+terhitung = singgahan.muat_tahun(eng, office.id, tahun, hanya)  # once per data version
+with c2:
+    triwulan = pilih_triwulan(latest_triwulan(terhitung.semua.data), key="eval_tw")
+# the units with rows in the year's agreement, in the office's order
+units = {u.kode: u.nama for u in sorted({b.unit.kode: b.unit for b in terhitung.semua.baris}.values(),
+                                        key=lambda u: u.urutan)}
+with st.spinner("Menyusun Evaluasi Renja..."):
+    ev = singgahan.bagian(eng, terhitung, "evaluasi_renja", lambda s: build_evaluasi_renja(
+        s, s.get(Instansi, office.id), tahun, triwulan, hanya), triwulan)
 with c3:
     unit = st.selectbox("Unit (laporan triwulan)", list(units), format_func=units.get, key="eval_unit")
 

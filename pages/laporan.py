@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from kinerja.baca import singgahan
 from kinerja.baca.ringkasan import latest_triwulan
 from kinerja.config import get_settings
 from kinerja.dokumen.ekspor import (
@@ -24,7 +25,6 @@ from kinerja.dokumen.lkjip_isi import load_isi_lkjip
 from kinerja.dokumen.paket import build_paket_sakip
 from kinerja.simpan.db import new_session
 from kinerja.simpan.models import Instansi
-from kinerja.simpan.queries import load_data_tahun
 from pages._tampil import BARIS_TINGGI, tinggi
 from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
 
@@ -33,11 +33,13 @@ office = instansi(user)
 c1, c2 = st.columns(2)
 with c1:
     tahun = pilih_tahun(office, key="lkjip_tahun")
-with new_session(engine()) as session:
-    with c2:
-        triwulan = pilih_triwulan(latest_triwulan(load_data_tahun(session, office, tahun).data), key="lkjip_tw")
-    with st.spinner("Menyusun tabel LKjIP..."):
-        laporan = build_lkjip(session, office, tahun, triwulan, date.today(), pilih_cakupan(user))
+terhitung = singgahan.muat_tahun(engine(), office.id, tahun, pilih_cakupan(user))  # once per data version
+with c2:
+    triwulan = pilih_triwulan(latest_triwulan(terhitung.semua.data), key="lkjip_tw")
+with st.spinner("Menyusun tabel LKjIP..."):
+    hari = date.today()
+    laporan = singgahan.bagian(engine(), terhitung, "lkjip", lambda s: build_lkjip(
+        s, s.get(Instansi, office.id), tahun, triwulan, hari, terhitung.angka.hanya_disahkan), triwulan, hari)
 
 st.title(f"Tabel LKjIP {laporan.periode}")
 catatan_cakupan(laporan.hanya_disahkan)
@@ -45,9 +47,10 @@ st.caption(laporan.catatan_versi + (f" Kolom tahun {tahun - 1} terisi dari data 
                                     else " Data tahun lalu belum ada di basis data."))
 nama = f"lkjip-{office.kode}-{tahun}-tw{triwulan}"
 d1, d2, d3 = st.columns(3)
-d1.download_button("Unduh Excel (.xlsx)", export_lkjip_xlsx(laporan), f"{nama}.xlsx", key="lkjip_xlsx",
+# Built only when clicked (a callable, run by Streamlit outside the page: it uses nothing but `laporan`).
+d1.download_button("Unduh Excel (.xlsx)", lambda: export_lkjip_xlsx(laporan), f"{nama}.xlsx", key="lkjip_xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table:")
-d2.download_button("Unduh Word (.docx)", export_lkjip_docx(laporan), f"{nama}.docx", key="lkjip_docx",
+d2.download_button("Unduh Word (.docx)", lambda: export_lkjip_docx(laporan), f"{nama}.docx", key="lkjip_docx",
                    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                    icon=":material/description:")
 with d3.popover("Unduh CSV", icon=":material/download:"):

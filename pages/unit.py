@@ -2,11 +2,9 @@
 
 import streamlit as st
 
-from kinerja.baca import grafik
-from kinerja.baca.laporan import compute_capaian_tahun
+from kinerja.baca import grafik, singgahan
 from kinerja.baca.ringkasan import indikator_table, latest_bulan, latest_triwulan, tren_indikator
-from kinerja.simpan.db import new_session
-from kinerja.simpan.queries import list_penjelasan, load_data_tahun
+from kinerja.simpan.queries import list_penjelasan
 from pages._perbandingan import tampil_perbandingan_indikator
 from pages._tampil import BARIS_TINGGI, KOLOM_CAPAIAN, tabel, teks_polos, tinggi
 from pages._ui import catatan_cakupan, engine, instansi, pilih_cakupan, pilih_tahun, pilih_triwulan, require
@@ -16,11 +14,11 @@ office = instansi(user)
 c1, c2, c3 = st.columns([1, 1, 2])
 with c1:
     tahun = pilih_tahun(office, key="unit_tahun")
-with new_session(engine()) as session:
-    data_tahun = load_data_tahun(session, office, tahun, hanya_disahkan=pilih_cakupan(user))
-    with c2:
-        triwulan = pilih_triwulan(latest_triwulan(data_tahun.data), key="unit_tw")
-    capaian = compute_capaian_tahun(session, office, tahun, triwulan, data_tahun.hanya_disahkan)
+terhitung = singgahan.muat_tahun(engine(), office.id, tahun, pilih_cakupan(user))  # once per data version
+data_tahun = terhitung.angka
+with c2:
+    triwulan = pilih_triwulan(latest_triwulan(data_tahun.data), key="unit_tw")
+capaian = terhitung.capaian(triwulan)
 units = {b.unit.kode: b.unit.nama for b in data_tahun.baris}
 with c3:
     unit = st.selectbox("Unit", list(units), format_func=units.get, key="unit_pilih")
@@ -61,8 +59,7 @@ if catatan:
     st.subheader("Keterangan")
     st.dataframe([{"Bulan": tren["nama_bulan"][b - 1], "Keterangan": k} for b, k in catatan],
                  hide_index=True, width="stretch", key="unit_keterangan")
-with new_session(engine()) as session:
-    penjelasan = list_penjelasan(session, ind.id)
+penjelasan = singgahan.bagian(engine(), terhitung, "penjelasan", lambda s: list_penjelasan(s, ind.id), ind.id)
 if not penjelasan:
     st.caption("Perjanjian kinerja tidak memuat penjelasan untuk indikator ini.")
 for p in penjelasan:

@@ -17,6 +17,7 @@ from kinerja.errors import ValidationError
 from kinerja.simpan.anggaran_kas import EntriKas, load_anggaran_kas, save_anggaran_kas
 from kinerja.simpan.db import new_session, write_session
 from kinerja.simpan.models import Instansi, Jejak, Pengguna, Unit
+from kinerja.simpan.queries import load_data_tahun
 from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
 
 TAHUN = 2025
@@ -37,7 +38,7 @@ def operator(seeded, instansi_id) -> Pengguna:
 
 def peringatan(engine):
     with new_session(engine) as session:
-        return load_peringatan(session, session.exec(select(Instansi)).first(), TAHUN)
+        return load_peringatan(session, load_data_tahun(session, session.exec(select(Instansi)).first(), TAHUN))
 
 
 def isi_triwulan_satu(engine, instansi_id: int) -> None:

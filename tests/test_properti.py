@@ -41,6 +41,7 @@ from kinerja.simpan.penilaian import QUANTUM, save_survei_ikm
 from kinerja.simpan.queries import get_instansi, versi_berlaku
 from kinerja.simpan.realisasi import EntriAnggaran, EntriRealisasi, save_realisasi, save_realisasi_anggaran
 from kinerja.simpan.seed import init_database
+from kinerja.simpan.versi import versi_data
 from tests._jalur import dump
 from tests.conftest import DATA
 
@@ -143,6 +144,12 @@ def audit_rows(engine: Engine) -> int:
 def rest_of(lines: list[str], *tables: str) -> list[str]:
     """A dump without the rows of these tables: what an accepted batch must leave alone."""
     return [line for line in lines if not any(line.startswith(f'INSERT INTO "{t}" ') for t in tables)]
+
+
+def assert_versi_naik(engine: Engine, asal: Asal, before: int, changed: int) -> None:
+    """An accepted batch that changes a month moves its office's data version on by one, so every cache sees it."""
+    assert versi_data(engine, asal.instansi_id) == before + 1 if changed else before <= versi_data(
+        engine, asal.instansi_id) <= before + 1
 
 
 def assert_refused_cleanly(error: ValidationError, before: list[str], engine: Engine) -> None:
@@ -292,6 +299,7 @@ def check_realisasi_import(asal: Asal, rows: list[Baris]) -> str:
     data = csv_bytes(["kode", "bulan", "nilai", "pembilang", "penyebut", "keterangan"], [r.cells for r in rows])
     with salinan(asal) as engine:
         before, stored, trail = dump(engine), realisasi(engine), audit_rows(engine)
+        versi = versi_data(engine, asal.instansi_id)
         try:
             entries = parse_realisasi_csv(data, "isian.csv")
             written = save_realisasi(engine, instansi_id=asal.instansi_id, tahun=TAHUN, entries=entries, yakin=True)
@@ -305,7 +313,9 @@ def check_realisasi_import(asal: Asal, rows: list[Baris]) -> str:
         assert realisasi(engine) == expected
         changed = sum(1 for key, value in expected.items() if stored.get(key) != value)
         assert written == changed and audit_rows(engine) == trail + changed
-        assert rest_of(dump(engine), "realisasi", "jejak") == rest_of(before, "realisasi", "jejak")
+        assert rest_of(dump(engine), "realisasi", "jejak", "instansi") == rest_of(before, "realisasi", "jejak",
+                                                                                    "instansi")
+        assert_versi_naik(engine, asal, versi, changed)
         return "disimpan"
 
 
@@ -354,6 +364,7 @@ def check_anggaran_import(asal: Asal, rows: list[tuple]) -> str:
     data = csv_bytes(["kode", "bulan", "realisasi", "keterangan"], [r[0] for r in rows])
     with salinan(asal) as engine:
         before, stored, trail = dump(engine), anggaran(engine), audit_rows(engine)
+        versi = versi_data(engine, asal.instansi_id)
         try:
             entries = parse_anggaran_csv(data, "anggaran.csv")
             written = save_realisasi_anggaran(engine, instansi_id=asal.instansi_id, tahun=TAHUN, entries=entries)
@@ -367,7 +378,9 @@ def check_anggaran_import(asal: Asal, rows: list[tuple]) -> str:
         assert anggaran(engine) == expected
         changed = sum(1 for key, value in expected.items() if stored.get(key) != value)
         assert written == changed and audit_rows(engine) == trail + changed
-        assert rest_of(dump(engine), "realisasi_anggaran", "jejak") == rest_of(before, "realisasi_anggaran", "jejak")
+        assert rest_of(dump(engine), "realisasi_anggaran", "jejak", "instansi") == rest_of(
+            before, "realisasi_anggaran", "jejak", "instansi")
+        assert_versi_naik(engine, asal, versi, changed)
         return "disimpan"
 
 

@@ -1,4 +1,5 @@
-"""Compute once per data version (issue 13): the Beranda reads the year once and derives TW I-IV from it.
+"""Compute once per data version (issue 13): the Beranda reads the year once and derives TW I-IV from it;
+a rerun with nothing saved reads only the office's data version, and a save anywhere is seen on the next one.
 
 The figures must not change: every capaian, per-unit trend and absorption derived from the one load
 equals what the old path gave (the year loaded again for each triwulan with the version in force at its
@@ -7,6 +8,7 @@ end), on the demo's full year, on approved figures only, and in a year with a PK
 
 import random
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -15,13 +17,15 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from kinerja.aturan.capaian import bulan_akhir, compute_periode
-from kinerja.aturan.format import format_persen
+from kinerja.aturan.format import format_angka, format_persen
 from kinerja.baca.laporan import Capaian, capaian_dari, hanya_yang_disahkan, tahun_per_triwulan
 from kinerja.baca.ringkasan import capaian_per_triwulan, capaian_per_triwulan_dari, capaian_per_unit, penyerapan_total
+from kinerja.baca.singgahan import kosongkan, muat_tahun
 from kinerja.demo import _anggaran, _realisasi
 from kinerja.simpan.auth import create_user, list_users
-from kinerja.simpan.db import get_engine, new_session
+from kinerja.simpan.db import create_db_engine, get_engine, new_session
 from kinerja.simpan.models import Unit
+from kinerja.simpan.penilaian import save_akip
 from kinerja.simpan.queries import get_instansi, load_data_tahun
 from kinerja.simpan.realisasi import save_realisasi, save_realisasi_anggaran
 from kinerja.simpan.verifikasi import ubah_status
@@ -87,8 +91,14 @@ def _assert_sama_dengan_jalur_lama(engine: Engine) -> None:
             angka = hanya_yang_disahkan(session, semua) if hanya else semua
             per_tw = {sampai: tahun_per_triwulan(session, angka, sampai) for sampai in range(1, 5)}
             lama_penyerapan = load_data_tahun(session, office, TAHUN, hanya_disahkan=True) if hanya else semua
+        with new_session(engine) as session:
+            terhitung = muat_tahun(engine, get_instansi(session).id, TAHUN, hanya)  # the screens' cached year
         for tw in range(1, 5):
             lama, baru = _lama(engine, tw, hanya), capaian_dari(per_tw[4][tw], tw)
+            assert terhitung.capaian(tw).hasil == lama.hasil, (tw, hanya)
+            assert terhitung.capaian(tw).data_tahun.versi.id == lama.data_tahun.versi.id, (tw, hanya)
+            pd.testing.assert_frame_equal(terhitung.tren(tw), _tren_lama(engine, tw, hanya))
+            pd.testing.assert_frame_equal(terhitung.per_unit(tw), capaian_per_unit(lama))
             assert baru.data_tahun.versi.id == lama.data_tahun.versi.id, (tw, hanya)
             assert baru.hasil == lama.hasil, (tw, hanya)
             assert baru.rows() == lama.rows(), (tw, hanya)
@@ -142,6 +152,10 @@ class Hitung:
         """SELECTs whose FROM or JOIN names this table (not a subquery of another table's read)."""
         return sum(s.startswith("select") and (f"from {tabel} " in s or f"join {tabel} " in s) for s in self.sql)
 
+    def versi(self) -> int:
+        """SELECTs of an office's data version (kinerja.simpan.versi.versi_data)."""
+        return sum(s.startswith("select instansi.versi_data from instansi ") for s in self.sql)
+
     def close(self) -> None:
         event.remove(self.engine, "before_cursor_execute", self._catat)
 
@@ -162,24 +176,58 @@ def beranda_demo(demo_db: Engine, navigation_only: None, quick: None) -> Iterato
         hitung.close()
 
 
-def test_a_beranda_rerun_reads_the_agreement_rows_once_for_the_page(beranda_demo):
+def test_a_beranda_rerun_reads_the_year_once_cold_and_only_its_data_version_warm(beranda_demo):
     at, hitung = beranda_demo
+    kosongkan()  # cold: nothing of this office computed yet in this app process
     hitung.reset()
     at.run()
     assert not at.exception, at.exception
-    # 2 reads of the agreement rows and of the realisations: the page's one load (it was 6 before: the page,
-    # compute_capaian_tahun and capaian_per_triwulan's 4), and the at-risk list's (load_peringatan, 12 months).
-    assert hitung.baca("baris_pk") == 2, hitung.sql
-    assert hitung.baca("realisasi") == 2, hitung.sql
-    assert hitung.baca("realisasi_anggaran") == 2, hitung.sql
+    # 1 read of the agreement rows and of the realisations for the whole page: the figures, each triwulan's
+    # version, the completeness grid and the at-risk list all come from one load. It was 6 before issue 13
+    # (the page, compute_capaian_tahun, capaian_per_triwulan's 4), then 2 (the at-risk list loaded it again).
+    assert hitung.baca("baris_pk") == 1, hitung.sql
+    assert hitung.baca("realisasi") == 1, hitung.sql
+    assert hitung.baca("realisasi_anggaran") == 1, hitung.sql
+    assert hitung.versi() == 1, hitung.sql
+
+    hitung.reset()
+    at.run()
+    assert not at.exception, at.exception
+    # warm, nothing saved since: the year is not read at all, nor the statuses, evidence or anggaran kas;
+    # one SELECT of the office's data version decides that
+    for tabel in ("baris_pk", "realisasi", "realisasi_anggaran", "status_bulan", "bukti", "anggaran_kas"):
+        assert hitung.baca(tabel) == 0, (tabel, hitung.sql)
+    assert hitung.versi() == 1, hitung.sql
 
     hitung.reset()
     at.toggle(key="hanya_disahkan").set_value(True).run()
     assert not at.exception, at.exception
-    # approved only: the rows still once for the page; the realisations once more, approved months only
-    assert hitung.baca("baris_pk") == 2, hitung.sql
-    assert hitung.baca("realisasi") == 3, hitung.sql
-    assert hitung.baca("realisasi_anggaran") == 3, hitung.sql
+    # approved only: the rows come from the load of every entry; the realisations once, approved months only
+    assert hitung.baca("baris_pk") == 0, hitung.sql
+    assert hitung.baca("realisasi") == 1, hitung.sql
+    assert hitung.baca("realisasi_anggaran") == 1, hitung.sql
+    hitung.reset()
+    at.run()
+    assert (hitung.baca("realisasi"), hitung.baca("realisasi_anggaran"), hitung.versi()) == (0, 0, 1), hitung.sql
+
+
+def test_a_save_by_another_app_process_is_on_the_next_beranda_rerun(beranda_demo, demo_db):
+    at, hitung = beranda_demo
+    akip = next(m for m in at.metric if m.label == "Nilai AKIP")
+    assert akip.value == format_angka(Decimal("70.38"))  # the demo's LHE: 22,61 + 20,05 + 10,40 + 17,32
+    lain = create_db_engine(demo_db.url.render_as_string(hide_password=False))  # another process's engine
+    with new_session(lain) as session:
+        office_id = get_instansi(session).id
+    save_akip(lain, instansi_id=office_id, tahun=TAHUN, komponen={
+        "perencanaan": Decimal("25"), "pengukuran": Decimal("22"), "pelaporan": Decimal("11"),
+        "evaluasi": Decimal("18")})
+    lain.dispose()
+    hitung.reset()
+    at.run()
+    assert not at.exception, at.exception
+    akip = next(m for m in at.metric if m.label == "Nilai AKIP")
+    assert akip.value == format_angka(Decimal("76"))  # 25 + 22 + 11 + 18, not the 70,38 computed before
+    assert hitung.baca("baris_pk") == 1, hitung.sql  # the new data version: the year read again, once
 
 
 def test_the_beranda_shows_the_same_figures_as_the_old_path(beranda_demo, demo_db):

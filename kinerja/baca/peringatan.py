@@ -11,8 +11,8 @@ from kinerja.aturan.format import format_angka, format_persen, format_rupiah, na
 from kinerja.aturan.proyeksi import Proyeksi, ProyeksiTahun, proyeksi_tahun, sejak_bulan
 from kinerja.baca.ringkasan import _rencana_aksi_anggaran, latest_bulan
 from kinerja.simpan.anggaran_kas import load_anggaran_kas
-from kinerja.simpan.models import Instansi, Unit
-from kinerja.simpan.queries import DataTahun, load_data_tahun
+from kinerja.simpan.models import Unit
+from kinerja.simpan.queries import DataTahun
 
 METODE = (
     "Proyeksi akhir tahun mengikuti laju sejauh ini: indikator jumlah dan anggaran sub kegiatan memakai realisasi "
@@ -102,10 +102,12 @@ def _unit(units: Mapping[int, Unit], unit_id: int, fallback: Unit) -> str:
     return units[unit_id].nama if unit_id in units else fallback.nama
 
 
-def load_peringatan(session: Session, instansi: Instansi, tahun: int, hanya_disahkan: bool = False) -> Peringatan:
-    """Load a year (targets of the version in force at its end) and its anggaran kas; compute the warning."""
-    data_tahun = load_data_tahun(session, instansi, tahun, 12, hanya_disahkan)
-    return compute_peringatan(data_tahun, load_anggaran_kas(session, instansi.id, tahun))
+def load_peringatan(session: Session, data_tahun: DataTahun) -> Peringatan:
+    """Load the anggaran kas of a year already loaded (targets of the version in force at its end); compute the warning.
+
+    The year is the screen's own load (`load_data_tahun(..., 12, hanya_disahkan)`): it is not read a second time.
+    """
+    return compute_peringatan(data_tahun, load_anggaran_kas(session, data_tahun.instansi.id, data_tahun.tahun))
 
 
 def _angka(value: Decimal, satuan: str) -> str:

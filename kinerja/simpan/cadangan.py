@@ -12,7 +12,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from kinerja.simpan.db import SQLITE_BUSY_TIMEOUT_S, list_revisions, migrate
 
@@ -79,6 +80,7 @@ def check_backup(engine: Engine, berkas: Path) -> str:
 def restore(engine: Engine, berkas: Path) -> None:
     """Replace the live database by a checked backup, then migrate it to the newest schema."""
     check_backup(engine, berkas)
+    terakhir = _versi_terbesar(engine)
     path = _sqlite_path(engine)
     if path is not None:
         with (sqlite3.connect(f"file:{berkas}?mode=ro", uri=True) as src,
@@ -90,6 +92,20 @@ def restore(engine: Engine, berkas: Path) -> None:
               f"--dbname={_pg_url(engine)}", str(berkas)], "pg_restore")
     engine.dispose()  # connections opened before the restore may cache the old schema
     migrate(engine)
+    # A running app caches each office's figures under its versi_data. The restored numbers may repeat a
+    # version it holds with other data; lifting every office past the live database's largest makes each
+    # cached year stale at once, on every app process.
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE instansi SET versi_data = versi_data + :naik"), {"naik": terakhir + 1})
+
+
+def _versi_terbesar(engine: Engine) -> int:
+    """Return the largest data version in the live database (0 when it has none yet)."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT MAX(versi_data) FROM instansi")).scalar() or 0
+    except DBAPIError:  # a database made before schema 0008: no version cached under it
+        return 0
 
 
 def _revisi_pg(berkas: Path) -> str | None:

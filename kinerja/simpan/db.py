@@ -10,6 +10,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from kinerja.config import get_settings
+from kinerja.simpan import versi  # noqa: F401  (registers the session events that bump versi_data)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITE = "kinerja_write"
@@ -103,7 +104,11 @@ def new_session(engine: Engine) -> Session:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """Open a session for one atomic write: all of it commits, or none of it on an error."""
+    """Open a session for one atomic write: all of it commits, or none of it on an error.
+
+    A write that changes an office's data bumps its `versi_data` in the same transaction, as the last
+    statement before COMMIT (kinerja.simpan.versi's session events), so a cache keyed on it sees the write at once.
+    """
     with Session(engine, expire_on_commit=False) as session:
         session.connection(execution_options={WRITE: True})
         try:
