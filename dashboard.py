@@ -3,9 +3,20 @@
 import streamlit as st
 
 from kinerja.simpan.auth import PERAN_LABEL, count_users
-from kinerja.simpan.wewenang import boleh_buka
+from kinerja.simpan.wewenang import KABUPATEN, boleh_buka
 from pages._tampil import gaya_indonesia, teks_polos
-from pages._ui import current_user, demo_database, engine, instansi, sign_out, tangani_galat, write_cookie
+from pages._ui import (
+    HANYA_BACA,
+    current_user,
+    demo_database,
+    engine,
+    instansi_sendiri,
+    peran_menu,
+    pilih_instansi,
+    sign_out,
+    tangani_galat,
+    write_cookie,
+)
 
 # An emoji favicon is drawn in the browser; a :material/...: one is fetched from fonts.gstatic.com on every run.
 st.set_page_config(page_title="Kinerja", page_icon="📊", layout="wide")
@@ -14,6 +25,10 @@ AKUN = ("pages/masuk.py", "Masuk", ":material/login:")
 PERTAMA = ("pages/admin_pertama.py", "Buat admin pertama", ":material/admin_panel_settings:")
 # The menu: sections, titles and icons. Which role sees which page is HALAMAN's alone.
 MENU = {
+    # First: a pemda's kabupaten users land on the comparison of its offices.
+    "Kabupaten": [
+        ("pages/kabupaten.py", "Perbandingan instansi", ":material/leaderboard:"),
+    ],
     "Pimpinan": [
         ("pages/beranda.py", "Beranda", ":material/home:"),
         ("pages/capaian.py", "Capaian indikator", ":material/target:"),
@@ -56,16 +71,23 @@ with tangani_galat():
     if user is None:
         pages = {"": [_page(*(PERTAMA if count_users(engine()) == 0 else AKUN))]}
     else:
-        pages = {section: [_page(*p) for p in items if boleh_buka(user.peran, p[0])] for section, items in MENU.items()}
+        peran = peran_menu(user)
+        pages = {section: [_page(*p) for p in items if boleh_buka(peran, p[0])] for section, items in MENU.items()}
         pages = {section: items for section, items in pages.items() if items}
 
     if demo_database(user):
         st.warning("**DEMO** — data contoh untuk mencoba dan melatih; bukan data sebenarnya.",
                    icon=":material/science:")
     if user is not None:
-        office = instansi(user)
+        office = instansi_sendiri(user)
         with st.sidebar:
-            st.markdown(f"**{teks_polos(office.nama)}**  \n{teks_polos(user.nama)} · {PERAN_LABEL[user.peran]}")
+            kepala = st.empty()
+            judul = f"**{teks_polos(office.nama)}**"
+            if user.peran == KABUPATEN:  # a pemda's user: the pemda, and the office being read
+                dilihat = pilih_instansi(user)
+                judul += f" · melihat **{teks_polos(dilihat.nama) if dilihat else '–'}**"
+                st.caption(HANYA_BACA)
+            kepala.markdown(f"{judul}  \n{teks_polos(user.nama)} · {PERAN_LABEL[user.peran]}")
             if st.button("Keluar", key="keluar", icon=":material/logout:", width="stretch"):
                 sign_out()
                 st.rerun()

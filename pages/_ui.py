@@ -22,12 +22,15 @@ from kinerja.simpan.db import get_engine, new_session
 from kinerja.simpan.models import Instansi, Pengguna, Unit, Versi
 from kinerja.simpan.queries import is_demo, list_tahun, list_versi
 from kinerja.simpan.seed import init_database
-from kinerja.simpan.wewenang import boleh_buka
+from kinerja.simpan.wewenang import ADMIN, KABUPATEN, PIMPINAN, boleh_buka, instansi_terlihat, peran_halaman
 
 COOKIE = "kinerja_sesi"
 ROOT = Path(__file__).resolve().parent.parent
 PESAN_GALAT = ("Terjadi kesalahan di server; tidak ada yang tersimpan sebagian. "
                "Coba lagi, atau hubungi admin bila terulang.")
+# The office a kabupaten user reads (an Instansi id), kept across pages; checked against the user's pemda every run.
+DILIHAT = "instansi_dilihat"
+HANYA_BACA = "Hanya baca: akun kabupaten melihat data instansi, tidak mengubahnya."
 CATATAN_DISAHKAN = ("Angka: hanya realisasi yang sudah disahkan. Bulan yang belum disahkan tidak dihitung; "
                     "matikan *Hanya angka yang disahkan* di samping untuk melihat semua realisasi.")
 log = logging.getLogger("kinerja")
@@ -130,7 +133,7 @@ def current_page() -> str | None:
 def require() -> Pengguna:
     """Stop the page unless the signed-in user's role may open it by `wewenang.HALAMAN`, the router's table."""
     user = current_user()
-    if user is None or not boleh_buka(user.peran, current_page() or ""):
+    if user is None or not boleh_buka(peran_menu(user), current_page() or ""):
         st.error("Anda tidak berhak membuka halaman ini. Silakan masuk dengan akun yang sesuai.")
         st.stop()
     return user
@@ -159,10 +162,71 @@ def demo_database(user: Pengguna | None) -> bool:
         return is_demo(session, user.instansi_id if user else None)
 
 
-def instansi(user: Pengguna) -> Instansi:
-    """Return the user's office."""
+def peran_menu(user: Pengguna) -> str:
+    """Return the role `wewenang.HALAMAN` knows this user by (a pemda's admin manages its accounts only)."""
+    return peran_halaman(user, instansi_sendiri(user)) if user.peran == ADMIN else user.peran
+
+
+def _dilihat(offices: list[Instansi]) -> Instansi | None:
+    """The office chosen in this session if it is one of `offices`, else the first; remember the answer.
+
+    session_state comes from the browser's session: a choice naming any other office falls back here.
+    """
+    wanted = st.session_state.get(DILIHAT)
+    chosen = next((o for o in offices if o.id == wanted), offices[0] if offices else None)
+    st.session_state[DILIHAT] = chosen.id if chosen else None
+    return chosen
+
+
+def _terlihat(user: Pengguna) -> list[Instansi]:
+    with new_session(engine()) as session:
+        return instansi_terlihat(session, user)
+
+
+def instansi_sendiri(user: Pengguna) -> Instansi:
+    """Return the user's own office (for a kabupaten user: their pemda)."""
     with new_session(engine()) as session:
         return session.get(Instansi, user.instansi_id)
+
+
+def instansi(user: Pengguna) -> Instansi:
+    """Return the office the screens show: the user's own; for a kabupaten user, the one chosen in the sidebar.
+
+    The choice is checked against the offices of the user's pemda on every call, so a page never reads
+    an office the user may not see. A pemda with no office yet stops the page with a note.
+    """
+    if user.peran != KABUPATEN:
+        return instansi_sendiri(user)
+    office = _dilihat(_terlihat(user))
+    if office is None:
+        st.info("Belum ada instansi di bawah pemda ini. Admin server menambahkannya dengan "
+                "`kinerja instansi add --data FOLDER`.", icon=":material/domain_add:")
+        st.stop()
+    return office
+
+
+def _ingat_instansi() -> None:
+    st.session_state[DILIHAT] = st.session_state["pilih_instansi"]
+
+
+def lihat_instansi(office_id: int, page: str = "pages/beranda.py") -> None:
+    """Open an office's own screens for a kabupaten user (the choice is checked again on the next run)."""
+    st.session_state[DILIHAT] = office_id
+    st.switch_page(page)
+
+
+def pilih_instansi(user: Pengguna) -> Instansi | None:
+    """Show a kabupaten user the sidebar selector "Instansi" (the offices of their pemda); return the chosen one."""
+    offices = _terlihat(user)
+    chosen = _dilihat(offices)
+    if chosen is None:
+        return None
+    nama = {o.id: o.nama for o in offices}
+    # The widget shows the checked choice; its own value would be forgotten on pages that do not draw it.
+    st.session_state["pilih_instansi"] = chosen.id
+    st.sidebar.selectbox("Instansi", list(nama), key="pilih_instansi", format_func=nama.get,
+                         on_change=_ingat_instansi, help="Instansi di bawah pemda Anda yang sedang dilihat.")
+    return chosen
 
 
 def pilih_tahun(office: Instansi, key: str = "tahun", draf: bool = False) -> int:
@@ -182,12 +246,12 @@ def _ingat_cakupan() -> None:
 
 
 def pilih_cakupan(user: Pengguna) -> bool:
-    """Show the sidebar toggle "Hanya angka yang disahkan" to pimpinan and admin; return whether it is on.
+    """Show the sidebar toggle "Hanya angka yang disahkan" to pimpinan, admin and kabupaten; return whether it is on.
 
     An operator gets no toggle: their screens show what their unit entered. The choice holds on every
     page of the session, and the sidebar says what it means while it is on.
     """
-    if user.peran not in ("pimpinan", "admin"):
+    if user.peran not in (PIMPINAN, ADMIN, KABUPATEN):
         return False
     # Streamlit forgets a widget's value when the next page draws it anew; the choice lives in its own key.
     st.session_state["hanya_disahkan"] = st.session_state.get("cakupan_terakhir", False)

@@ -1,4 +1,4 @@
-"""Admin: users — create, set role and unit, reset password, deactivate."""
+"""Admin: users — create, set role and unit, reset password, deactivate (a pemda's admin: its kabupaten accounts)."""
 
 import streamlit as st
 
@@ -6,7 +6,6 @@ from kinerja.errors import ValidationError
 from kinerja.simpan.auth import (
     ATURAN_USERNAME,
     MIN_PASSWORD,
-    PERAN,
     PERAN_LABEL,
     check_password,
     create_user,
@@ -16,15 +15,23 @@ from kinerja.simpan.auth import (
 )
 from kinerja.simpan.db import new_session
 from kinerja.simpan.queries import list_units
+from kinerja.simpan.wewenang import KABUPATEN, PERAN_INSTANSI, PERAN_PEMDA
 from pages._tampil import masalah
 from pages._ui import engine, instansi, require
 
-# A new account starts with the least privilege: a pimpinan only reads. The admin raises it on purpose.
+# A new account starts with the least privilege: a pimpinan (in a pemda: a kabupaten user) only reads.
 PERAN_BAWAAN = "pimpinan"
 FORM_BARU = ("baru_nama", "baru_username", "baru_password")
+BANTUAN_PERAN = "Pimpinan hanya melihat; operator mengisi realisasi unitnya; admin mengelola semuanya."
+BANTUAN_PERAN_PEMDA = ("Kabupaten (Bupati, Sekda, Bappeda, Inspektorat) melihat semua instansi di bawah pemda tanpa "
+                       "mengubah apa pun; admin pemda mengelola akun pemda.")
 
 user = require()
 office = instansi(user)
+pemda = office.jenis == "pemda"
+# A pemda has no units: its admin makes kabupaten accounts (Bupati, Sekda, Bappeda, Inspektorat) and admins.
+peran_pilihan = PERAN_PEMDA if pemda else PERAN_INSTANSI
+peran_bawaan = KABUPATEN if pemda else PERAN_BAWAAN
 with new_session(engine()) as session:
     units = list_units(session, office.id)
 unit_nama = {u.id: u.nama for u in units}
@@ -46,12 +53,12 @@ baru, ubah = st.tabs(["Tambah pengguna", "Ubah / reset kata sandi"])
 with baru, st.form("pengguna_baru", clear_on_submit=False):
     nama = st.text_input("Nama lengkap", key="baru_nama")
     username = st.text_input("Nama pengguna", key="baru_username", help=ATURAN_USERNAME)
-    peran = st.selectbox("Peran", PERAN, index=PERAN.index(PERAN_BAWAAN), format_func=PERAN_LABEL.get,
-                         key="baru_peran", help="Pimpinan hanya melihat; operator mengisi realisasi unitnya; "
-                                                "admin mengelola semuanya.")
-    unit = st.selectbox("Unit (wajib untuk operator)", [None, *units], key="baru_unit",
-                        format_func=lambda u: "–" if u is None else u.nama,
-                        help="Operator mengisi realisasi unit ini. Untuk pimpinan (mis. Kasi): unit yang dipimpinnya.")
+    peran = st.selectbox("Peran", peran_pilihan, index=peran_pilihan.index(peran_bawaan), format_func=PERAN_LABEL.get,
+                         key="baru_peran", help=BANTUAN_PERAN_PEMDA if pemda else BANTUAN_PERAN)
+    unit = None if pemda else st.selectbox(
+        "Unit (wajib untuk operator)", [None, *units], key="baru_unit",
+        format_func=lambda u: "–" if u is None else u.nama,
+        help="Operator mengisi realisasi unit ini. Untuk pimpinan (mis. Kasi): unit yang dipimpinnya.")
     password = st.text_input(f"Kata sandi awal (minimal {MIN_PASSWORD} karakter)", type="password",
                              key="baru_password")
     if st.form_submit_button("Tambah", type="primary"):
@@ -69,11 +76,13 @@ with ubah:
     target = st.selectbox("Pengguna", users, format_func=lambda u: f"{u.username} ({u.nama})", key="ubah_pengguna")
     with st.form("pengguna_ubah"):
         nama = st.text_input("Nama lengkap", value=target.nama, key=f"ubah_nama_{target.id}")
-        peran = st.selectbox("Peran", PERAN, index=PERAN.index(target.peran), format_func=PERAN_LABEL.get,
-                             key=f"ubah_peran_{target.id}")
+        pilihan_peran = peran_pilihan if target.peran in peran_pilihan else (*peran_pilihan, target.peran)
+        peran = st.selectbox("Peran", pilihan_peran, index=pilihan_peran.index(target.peran),
+                             format_func=PERAN_LABEL.get, key=f"ubah_peran_{target.id}")
         pilihan = [None, *[u.id for u in units]]
-        unit_id = st.selectbox("Unit", pilihan, index=pilihan.index(target.unit_id), key=f"ubah_unit_{target.id}",
-                               format_func=lambda i: "–" if i is None else unit_nama[i])
+        unit_id = None if pemda else st.selectbox(
+            "Unit", pilihan, index=pilihan.index(target.unit_id), key=f"ubah_unit_{target.id}",
+            format_func=lambda i: "–" if i is None else unit_nama[i])
         aktif = st.checkbox("Aktif", value=target.aktif, key=f"ubah_aktif_{target.id}")
         password = st.text_input("Kata sandi baru (kosongkan bila tidak diganti)", type="password",
                                  key=f"ubah_password_{target.id}")

@@ -7,7 +7,9 @@ Every test gets its own SQLite file (KINERJA_DATABASE_URL points at tmp_path), u
 kinerja.simpan.auth, and the test acts only through keyed widgets and reads what the screen shows.
 """
 
+import fcntl
 import functools
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +24,8 @@ from streamlit.testing.v1 import AppTest
 from kinerja.demo import create_demo
 from kinerja.simpan import auth
 from kinerja.simpan.auth import create_user
-from kinerja.simpan.db import get_engine, new_session
-from kinerja.simpan.models import Pengguna, Unit
+from kinerja.simpan.db import get_engine, new_session, write_session
+from kinerja.simpan.models import Instansi, Pengguna, Unit
 from kinerja.simpan.queries import get_instansi, list_units, load_realisasi, load_realisasi_anggaran
 from kinerja.simpan.seed import init_database
 
@@ -92,11 +94,23 @@ def db(app_url: str) -> Engine:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo database made once by kinerja.demo (slow), copied for each test that wants one."""
-    folder = tmp_path_factory.mktemp("demo")
+    """A demo database made once per run by kinerja.demo (slow), copied for each test that wants one.
+
+    Under pytest-xdist the workers share one: the first to take the lock builds it in the run's
+    common temporary folder, the others wait and read the finished file.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "demo-template"
     path = folder / "demo.db"
-    engine = create_demo(f"sqlite:///{path}", f"sqlite:///{folder / 'asli.db'}", DATA)
-    engine.dispose()  # checkpoints the WAL into demo.db
+    with (shared / "demo-template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (folder / "done").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a half-made one of a worker that failed
+            folder.mkdir()
+            engine = create_demo(f"sqlite:///{path}", f"sqlite:///{folder / 'asli.db'}", DATA)
+            engine.dispose()  # checkpoints the WAL into demo.db
+            (folder / "done").touch()
     return path
 
 
@@ -137,6 +151,21 @@ def add_users(engine: Engine, unit: str = "PERENCANAAN") -> Akun:
     operator = create_user(engine, instansi_id=instansi_id, username="operator.satu", nama="Operator Satu",
                            password=PASSWORD, peran="operator", unit_id=unit_id, pengguna=admin)
     return Akun(admin=admin, pimpinan=pimpinan, operator=operator)
+
+
+def add_kabupaten(engine: Engine) -> Pengguna:
+    """Put the seeded office under a pemda and return a kabupaten user of that pemda (reads, writes nothing)."""
+    with write_session(engine) as session:
+        office = get_instansi(session)
+        pemda = Instansi(kode="luwu-timur", nama="Pemerintah Kabupaten Luwu Timur", kabupaten=office.kabupaten,
+                         jenis="pemda")
+        session.add(pemda)
+        session.flush()
+        office.induk_id = pemda.id
+        session.add(office)
+        pemda_id = pemda.id
+    return create_user(engine, instansi_id=pemda_id, username="bappeda", nama="Bappeda", password=PASSWORD,
+                       peran="kabupaten")
 
 
 @pytest.fixture

@@ -112,6 +112,24 @@ def test_capaian_per_triwulan_is_one_panel_per_unit_with_the_others_in_grey() ->
     assert [list(t.y) for t in sorot.data if t.line.color == grafik.ABU] == [[80.0, 90.0], [60.0]]
 
 
+def test_the_small_multiples_are_two_a_row_with_titles_that_fit_half_a_phone() -> None:
+    # the seed's 8 units: 2 columns (read at 1366 px and at 390 px alike), so 4 rows
+    units = ["Camat", "Sekretariat Kecamatan", "Seksi Pemerintahan Umum", "Seksi Pemberdayaan Masyarakat dan Desa",
+             "Seksi Ketentraman dan Ketertiban Umum", "Seksi Pelayanan Publik",
+             "Sub Bagian Perencanaan dan Kepegawaian", "Sub Bagian Umum dan Keuangan"]
+    tw = pd.DataFrame({"unit_nama": units, "triwulan": [1] * 8, "capaian": [90.0] * 8})
+    fig = grafik.capaian_per_triwulan(tw, 2025)
+    layout = fig.to_dict()["layout"]
+    x_domains = {tuple(v["domain"]) for k, v in layout.items() if k.startswith("xaxis")}
+    y_domains = {tuple(v["domain"]) for k, v in layout.items() if k.startswith("yaxis")}
+    assert (len(x_domains), len(y_domains)) == (2, 4)
+    titles = [a.text for a in fig.layout.annotations]
+    # a long name wraps onto a second line instead of being cut: 'Seksi Pemberdayaan' / 'Masyarakat dan Desa'
+    assert titles[3] == "Seksi Pemberdayaan<br>Masyarakat dan Desa"
+    assert all(len(line) <= grafik.LEBAR_JUDUL_PANEL for t in titles for line in t.split("<br>"))
+    assert [t.replace("<br>", " ") for t in titles] == units  # every name whole
+
+
 def test_the_lowest_list_keeps_only_capaian_below_the_tinggi_band() -> None:
     table = pd.DataFrame({
         "kode": ["a", "b", "c", "d", "e", "b"],

@@ -28,6 +28,7 @@ from tests._app import (
     PERENCANAAN,
     TAHUN,
     Akun,
+    add_kabupaten,
     add_users,
     current_key,
     edit_grid,
@@ -82,7 +83,7 @@ def test_every_page_file_is_registered_in_the_router(db: Engine) -> None:
     at = open_app()
     registered = offered_pages(at)
     akun = add_users(db)
-    for user in (None, akun.admin, akun.pimpinan, akun.operator):
+    for user in (None, akun.admin, akun.pimpinan, akun.operator, add_kabupaten(db)):
         registered |= offered_pages(open_app(user))
     assert registered == set(PAGE_FILES)
 

@@ -82,8 +82,28 @@ def capaian_per_unit(per_unit: pd.DataFrame, periode: str) -> go.Figure | None:
     return rapikan(fig, judul("Capaian per unit", periode), height=40 * len(df) + 60)
 
 
+def capaian_per_instansi(per_instansi: pd.DataFrame, periode: str) -> go.Figure | None:
+    """The offices' bars (kinerja.baca.kabupaten), the best capaian on top; None without any capaian."""
+    df = per_instansi.sort_values("capaian", ascending=False, na_position="last", kind="stable")
+    fig = capaian_per_unit(df.rename(columns={"instansi": "unit_nama"}), periode)
+    return None if fig is None else fig.update_layout(title_text="Capaian sasaran strategis per instansi")
+
+
+KOLOM_PANEL = 2  # two panels a row read at 1366 px and on a 390 px phone alike (Streamlit cannot tell the width)
+TINGGI_PANEL, JARAK_PANEL = 140, 56  # pixels: a panel, and the gap above the next row's titles
+LEBAR_JUDUL_PANEL = 26  # characters of a panel title's line: about 165 px at 11 px, half a phone's width
+
+
+def judul_panel(unit: str) -> str:
+    """Return a panel's title on at most two lines, shortened with '…' only beyond them."""
+    lines = textwrap.wrap(unit, LEBAR_JUDUL_PANEL) or [unit]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LEBAR_JUDUL_PANEL, placeholder="…")]
+    return "<br>".join(lines)
+
+
 def capaian_per_triwulan(tren: pd.DataFrame, tahun: int, sorot: str | None = None) -> go.Figure | None:
-    """Small multiples: one panel per unit, its line in blue, the other units in grey behind it.
+    """Small multiples, two panels a row: one panel per unit, its line in blue, the other units in grey behind it.
 
     `sorot` (a unit_nama) draws one panel only: that unit against the others. None without any capaian.
     """
@@ -92,11 +112,13 @@ def capaian_per_triwulan(tren: pd.DataFrame, tahun: int, sorot: str | None = Non
         return None
     units = list(dict.fromkeys(tren["unit_nama"]))
     panels = [sorot] if sorot else units
-    cols = 1 if sorot else min(4, len(panels))
+    cols = 1 if sorot else min(KOLOM_PANEL, len(panels))
     rows = -(-len(panels) // cols)
-    fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, shared_xaxes=True, vertical_spacing=0.12,
-                        horizontal_spacing=0.03,
-                        subplot_titles=[textwrap.shorten(u, 34, placeholder="…") for u in panels])
+    tinggi_plot = rows * TINGGI_PANEL + (rows - 1) * JARAK_PANEL
+    titles = [judul_panel(u) for u in panels]
+    fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, shared_xaxes=True,
+                        vertical_spacing=JARAK_PANEL / tinggi_plot if rows > 1 else 0.0, horizontal_spacing=0.06,
+                        subplot_titles=titles)
     sampai = int(tren["triwulan"].max())
     x_all = [f"TW {ROMAWI[t]}" for t in range(1, sampai + 1)]
     for i, unit in enumerate(panels):
@@ -113,13 +135,14 @@ def capaian_per_triwulan(tren: pd.DataFrame, tahun: int, sorot: str | None = Non
                         hovertemplate=unit.replace("%", "%%") + "<br>%{x}: %{y:.2f} %<extra></extra>", row=r, col=c)
     top = max(110.0, float(data["capaian"].max()) + 10)
     fig.update_yaxes(range=[0, top], gridcolor="#e0e0e0")
-    fig.update_xaxes(categoryorder="array", categoryarray=x_all)
+    fig.update_xaxes(categoryorder="array", categoryarray=x_all, tickangle=0)
     fig.update_annotations(font_size=11)
     fig.update_yaxes(title="Capaian (%)", row=1, col=1)
     apa = ("Capaian per triwulan: unit ini (biru) dan unit lain (abu-abu)" if sorot
            else "Capaian per triwulan, satu panel per unit (biru; unit lain abu-abu)")
-    return rapikan(fig, judul(apa, f"s.d. Triwulan {ROMAWI[sampai]} {tahun}"), height=210 * rows,
-                   legend_atas=False, ruang=24)
+    dua_baris = any("<br>" in t for t in titles[:cols])  # the first row's titles need room under the subtitle
+    return rapikan(fig, judul(apa, f"s.d. Triwulan {ROMAWI[sampai]} {tahun}"), height=tinggi_plot + 30,
+                   legend_atas=False, ruang=38 if dua_baris else 24)
 
 
 def bulan_terakhir_indikator(tren: pd.DataFrame, sumber: str, bulan_data: int | None) -> int | None:

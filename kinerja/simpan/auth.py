@@ -31,10 +31,10 @@ from kinerja.errors import ValidationError
 from kinerja.simpan.db import new_session, write_session
 from kinerja.simpan.jejak import catat_jejak
 from kinerja.simpan.models import Instansi, Pengguna, Sesi, Unit, now_utc
-from kinerja.simpan.wewenang import periksa_wewenang
+from kinerja.simpan.wewenang import KABUPATEN, PERAN, PERAN_PEMDA, periksa_wewenang
 
-PERAN = ("admin", "pimpinan", "operator")
-PERAN_LABEL = {"admin": "Admin", "pimpinan": "Pimpinan", "operator": "Operator"}
+PERAN_LABEL = {"admin": "Admin", "pimpinan": "Pimpinan", "operator": "Operator",
+               KABUPATEN: "Kabupaten (lihat semua instansi)"}
 MAKS_NAMA = 120
 USERNAME = re.compile(r"^[a-z0-9._-]{3,40}$")
 # The one description of USERNAME: the form's tooltip and the refusal both show it.
@@ -122,6 +122,17 @@ def _unit_problems(session: Session, unit_id: int | None, instansi_id: int) -> l
     return [] if unit is not None and unit.instansi_id == instansi_id else ["Unit tidak ada di instansi ini"]
 
 
+def _peran_problems(office: Instansi | None, peran: str) -> list[str]:
+    """A pemda holds admins and kabupaten users only; an office holds no kabupaten user."""
+    if office is None:
+        return ["Instansi tidak ada"]
+    if office.jenis == "pemda" and peran not in PERAN_PEMDA:
+        return ["Pengguna pemda hanya dapat berperan admin atau kabupaten (pemda tidak punya unit dan PK)"]
+    if office.jenis != "pemda" and peran == KABUPATEN:
+        return ["Peran kabupaten hanya untuk pengguna pemda, bukan pengguna sebuah instansi"]
+    return []
+
+
 def _create(
     engine: Engine, *, instansi_id: int, username: str, nama: str, password: str, peran: str, unit_id: int | None,
     pengguna: Pengguna | None, oleh: str, pertama: bool,
@@ -141,8 +152,7 @@ def _create(
                 raise ValidationError(refused)
         if empty and peran != "admin":
             problems.append("Pengguna pertama harus admin")
-        if session.get(Instansi, instansi_id) is None:
-            problems.append("Instansi tidak ada")
+        problems += _peran_problems(session.get(Instansi, instansi_id), peran)
         if session.exec(select(Pengguna).where(Pengguna.username == username)).first():
             problems.append(f"Nama pengguna '{username}' sudah dipakai")
         problems += _unit_problems(session, unit_id, instansi_id)
@@ -238,6 +248,7 @@ def update_user(
         user = _locked_user(session, user_id, pengguna)
         problems = check_user(user.username, nama, None, peran, unit_id)
         problems += _unit_problems(session, unit_id, user.instansi_id)
+        problems += _peran_problems(session.get(Instansi, user.instansi_id), peran)
         if pengguna is not None and user.id == pengguna.id and (peran != "admin" or not aktif):
             problems.append("Anda tidak dapat mencabut peran admin atau menonaktifkan akun Anda sendiri")
         if problems:

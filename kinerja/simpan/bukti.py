@@ -165,8 +165,14 @@ def export_bukti_zip(
     engine: Engine, *, folder: Path, instansi_id: int, tahun: int, unit_kode: str | None = None,
     pengguna: Pengguna | None = None,
 ) -> bytes:
-    """Return a zip of the year's current evidence, one folder per unit, month and indicator, with an index."""
+    """Return a zip of the year's current evidence, one folder per unit, month and indicator, with an index.
+
+    Refused (ValidationError) unless the user may read the office: the zip names its units and files.
+    """
     with new_session(engine) as session:
+        refused = periksa_wewenang(session, pengguna, "lihat", instansi_id=instansi_id)
+        if refused:
+            raise ValidationError(refused)
         units = {u.id: u for u in session.exec(select(Unit).where(Unit.instansi_id == instansi_id))}
         wanted = next((u.id for u in units.values() if u.kode == unit_kode), -1) if unit_kode else None
         if unit_kode and wanted == -1:

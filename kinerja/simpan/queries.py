@@ -57,13 +57,13 @@ def is_demo(session: Session, instansi_id: int | None) -> bool:
 
 
 def get_instansi(session: Session, kode: str | None = None) -> Instansi:
-    """Return the office with this kode, or the only office when kode is None."""
+    """Return the office with this kode, or the only office (a pemda is not one) when kode is None."""
     if kode:
         found = session.exec(select(Instansi).where(Instansi.kode == kode)).first()
         if found is None:
             raise NotFound(f"instansi '{kode}' tidak ada")
         return found
-    offices = list_instansi(session)
+    offices = [i for i in list_instansi(session) if i.jenis != "pemda"]  # a pemda has no PK of its own
     if not offices:
         raise NotFound("belum ada instansi: jalankan `kinerja init`")
     if len(offices) > 1:

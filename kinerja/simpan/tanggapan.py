@@ -12,7 +12,7 @@ from kinerja.simpan.db import write_session
 from kinerja.simpan.jejak import catat_jejak
 from kinerja.simpan.models import Indikator, Pengguna, Tanggapan, Unit
 from kinerja.simpan.verifikasi import unit_pengesah, unit_verifikator
-from kinerja.simpan.wewenang import ADMIN, OPERATOR, PIMPINAN, periksa_wewenang
+from kinerja.simpan.wewenang import ADMIN, HANYA_MELIHAT, KABUPATEN, OPERATOR, PIMPINAN, periksa_wewenang
 
 MAKS_ISI = 2000
 
@@ -34,6 +34,8 @@ def _boleh(session: Session, pengguna: Pengguna | None, ind: Indikator) -> list[
     if problems:
         return problems
     now = session.get(Pengguna, pengguna.id)
+    if now.peran == KABUPATEN:  # a pemda reads every office and writes in none
+        return [HANYA_MELIHAT]
     if now.peran == ADMIN or (now.peran == OPERATOR and now.unit_id == ind.unit_id):
         return []
     units = session.exec(select(Unit).where(Unit.instansi_id == ind.instansi_id)).all()

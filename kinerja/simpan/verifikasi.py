@@ -46,7 +46,7 @@ from kinerja.simpan.models import (
     Versi,
     now_utc,
 )
-from kinerja.simpan.wewenang import ADMIN, PIMPINAN, periksa_wewenang
+from kinerja.simpan.wewenang import ADMIN, HANYA_MELIHAT, KABUPATEN, PIMPINAN, periksa_wewenang
 
 DRAF, DIAJUKAN, DIVERIFIKASI, DISAHKAN, DIKEMBALIKAN = "draf", "diajukan", "diverifikasi", "disahkan", "dikembalikan"
 STATUS = (DRAF, DIAJUKAN, DIVERIFIKASI, DISAHKAN, DIKEMBALIKAN)
@@ -109,6 +109,8 @@ def _boleh(session: Session, pengguna: Pengguna | None, langkah: Langkah, unit: 
     if base:
         return base
     now = session.get(Pengguna, pengguna.id)
+    if now.peran == KABUPATEN:  # a pemda reads every office and writes in none
+        return [HANYA_MELIHAT]
     units = session.exec(select(Unit).where(Unit.instansi_id == unit.instansi_id)).all()
     if langkah.oleh == "admin":
         return [] if now.peran == ADMIN else ["hanya admin yang dapat membuka kembali bulan yang terkunci"]
