@@ -22,8 +22,9 @@ from sqlalchemy.exc import DataError
 from sqlmodel import select
 from typer.testing import CliRunner, Result
 
-from kinerja import cli as cli_module
+from kinerja.baca import laporan
 from kinerja.cli import GALAT, GALAT_DB, app
+from kinerja.simpan import realisasi as realisasi_module
 from kinerja.simpan.db import new_session
 from kinerja.simpan.models import Jejak, Versi
 from kinerja.simpan.queries import get_instansi, load_realisasi
@@ -76,7 +77,7 @@ def test_an_unexpected_error_is_one_indonesian_line_and_exit_code_1(
     def broken(*args: object) -> list:
         raise RuntimeError("SELECT password_hash FROM pengguna")
 
-    monkeypatch.setattr(cli_module, "indikator_rows", broken)
+    monkeypatch.setattr(laporan, "indikator_rows", broken)  # the command looks it up when it runs
     result = kinerja("indikator", "--tahun", 2025)
     assert result.exit_code == 1
     assert one_line(result.stderr) == f"Gagal: {GALAT}"
@@ -93,7 +94,7 @@ def test_a_database_refusal_is_one_line_and_nothing_is_half_saved(
     def refuse(*args: object, **kwargs: object) -> int:
         raise DataError("INSERT INTO realisasi ...", {}, Exception("value too long for type character varying(40)"))
 
-    monkeypatch.setattr(cli_module, "save_realisasi", refuse)
+    monkeypatch.setattr(realisasi_module, "save_realisasi", refuse)
     Path("r.csv").write_text(REALISASI + "IK-6.1.1,1,1,,,\n")
     result = kinerja("import", "realisasi", "r.csv")
     assert result.exit_code == 1

@@ -2,6 +2,7 @@
 database neither migrates nor reads data/; a schema of another version is refused with what to do.
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,11 +22,52 @@ def test_importing_the_command_line_loads_no_document_library():
     assert done.stdout.strip() == "[]", done.stdout
 
 
+def modules_after(args: list[str], env: dict[str, str] | None = None) -> tuple[list[str], str]:
+    """Run `kinerja ARGS` in a fresh interpreter; return which of the start-up's heavy modules it loaded, and stdout."""
+    watch = (*BERAT, "sqlalchemy", "sqlmodel", "kinerja.simpan.models", "pydantic_settings", "rich")
+    kode = (f"import atexit, sys; atexit.register(lambda: print(sorted(m for m in {watch!r} if m in sys.modules), "
+            f"file=sys.stderr)); from kinerja.cli import app; app({args!r}, prog_name='kinerja')")
+    done = subprocess.run([sys.executable, "-c", kode], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return eval(done.stderr.strip().splitlines()[-1]), done.stdout
+
+
+def test_help_loads_neither_the_database_nor_the_models():
+    loaded, out = modules_after(["--help"])
+    assert "Pemakaian: kinerja" in out
+    assert loaded == ["rich"]  # the help is drawn with rich; nothing of the database (issue 13)
+
+
+def test_a_command_loads_no_help_renderer_and_no_document_library(siap):
+    env = {**os.environ, "KINERJA_DATABASE_URL": siap.url.render_as_string(hide_password=False)}
+    loaded, out = modules_after(["export", "capaian", "--triwulan", "1"], env)
+    assert out.startswith("kode,unit,no,indikator")
+    assert loaded == ["kinerja.simpan.models", "pydantic_settings", "sqlalchemy", "sqlmodel"]
+
+
 def test_help_still_lists_every_command():
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
     for perintah in ("init", "indikator", "export", "import", "demo", "audit", "backup"):
         assert perintah in result.output
+
+
+def test_every_command_has_its_own_help():
+    """The parts of the command line are all registered, and each command says what it does."""
+    from typer.main import get_command
+
+    def leaves(group, path=()):  # type: ignore[no-untyped-def]
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):
+                yield from leaves(command, (*path, name))
+            else:
+                yield " ".join((*path, name)), command
+
+    commands = dict(leaves(get_command(app)))
+    assert {"init", "demo", "backup", "restore", "audit", "renstra", "cetak-pk", "export capaian", "import pk",
+            "instansi pemda", "instansi add", "instansi list", "pengguna add"} <= commands.keys()
+    assert len(commands) == 10 + 7 + 8 + 3 + 1  # at the top, import, export, instansi, pengguna
+    assert [name for name, command in commands.items() if not (command.help or "").strip()] == []
 
 
 @pytest.fixture
