@@ -118,9 +118,23 @@ def test_csv_neutralises_formulas_and_keeps_numbers(laporan) -> None:
     report, _ = laporan
     files = export_lkjip_csv(report)
     rows = list(csv.reader(io.StringIO(files["pengukuran"].decode("utf-8-sig"))))
-    assert rows[0][0] == "Unit" and len(rows) == 67
+    assert rows[0][0] == "Unit" and rows[0][-1] == "Jenis baris"
+    sasaran, jenis = rows[0].index("Sasaran"), rows[0].index("Jenis baris")
+    # as in the XLSX: each sasaran as a group row above its indicators; filtered, one row per agreement row
+    assert len([r for r in rows[1:] if r[jenis] == "indikator"]) == 66
+    assert rows[1][jenis] == "sasaran" and rows[2][jenis] == "indikator" and rows[1][sasaran] == rows[2][sasaran]
+    grup = ""
+    for r in rows[1:]:
+        if r[jenis] == "sasaran":
+            grup = r[sasaran]
+            assert not any(r[3:rows[0].index("Angka")])  # a group row holds its sasaran only
+        else:
+            assert r[sasaran] == grup  # an indicator sits under its own sasaran
     anggaran = list(csv.reader(io.StringIO(files["anggaran"].decode("utf-8-sig"))))
     assert anggaran[1][3] == "10745500"
+    # the Jumlah row closes the budget table: the seed's pagu, Rp 3.006.467.857
+    assert anggaran[-1][2] == "Jumlah" and anggaran[-1][3] == "3006467857" and anggaran[-1][-1] == "jumlah"
+    assert {r[-1] for r in anggaran[1:-1]} == {"rincian"}
 
 
 def test_typed_formula_stays_text_in_xlsx(seeded: Engine, instansi_id: int) -> None:

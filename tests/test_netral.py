@@ -86,7 +86,9 @@ def test_xlsx_writes_every_typed_formula_as_a_string() -> None:
 def test_csv_prefixes_every_typed_formula_and_leaves_numbers_alone() -> None:
     files = {name: list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
              for name, data in export_lkjip_csv(laporan_jahil()).items()}
-    pengukuran = files["pengukuran"][1]
+    grup, pengukuran = files["pengukuran"][1], files["pengukuran"][2]
+    # the sasaran's group row comes first, neutralised like every text cell
+    assert grup[:3] == ["'" + RUMUS + " unit", "", "'" + RUMUS + " sasaran"] and grup[-1] == "sasaran"
     assert pengukuran[:5] == ["'" + RUMUS + " unit", "1", "'" + RUMUS + " sasaran", "'" + RUMUS + " indikator",
                               "'@satuan"]
     assert files["anggaran"][1][2] == "'" + RUMUS + " program"

@@ -117,3 +117,33 @@ def test_the_cli_writes_the_pack_and_counts_its_files(seeded: Engine, instansi_i
     assert result.exit_code == 0, result.output
     names = zipfile.ZipFile(out).namelist()
     assert f"{len(names) - len(INDEKS)} berkas dalam {len(KRITERIA)} folder kriteria" in result.output
+
+
+def test_every_triwulan_with_data_has_its_reports_and_evaluasi_renja_each_indexed(seeded: Engine, instansi_id: int,
+                                                                                  tmp_path: Path) -> None:
+    # February (TW I) and August (TW III): triwulan I..III have data, IV has none yet
+    save_realisasi(seeded, instansi_id=instansi_id, tahun=2025, entries=[
+        EntriRealisasi(kode="IK-6.1.4", bulan=2, nilai=D(3)), EntriRealisasi(kode="IK-6.1.4", bulan=8, nilai=D(2))])
+    data = build_paket_sakip(seeded, instansi_id=instansi_id, tahun=2025, folder_bukti=tmp_path,
+                             dicetak=date(2026, 1, 5))
+    z = zipfile.ZipFile(io.BytesIO(data))
+    index = {row["berkas"]: row for row in csv.DictReader(io.StringIO(z.read("indeks.csv").decode("utf-8-sig")))}
+    with new_session(seeded) as session:
+        units = [u.kode for u in session.exec(select(Unit).where(Unit.instansi_id == instansi_id)
+                                              .order_by(Unit.urutan))]
+    assert len(units) == 8  # the seed's eight agreements, each with its own report
+    for tw, romawi in ((1, "I"), (2, "II"), (3, "III")):
+        laporan = [f"03-pengukuran-berkala/laporan-triwulan-{tw}-{k}-2025.docx" for k in ("instansi", *units)]
+        renja = [f"05-evaluasi-renja/evaluasi-renja-tw{tw}-2025.{ext}" for ext in ("xlsx", "docx")]
+        for name in laporan + renja:
+            assert name in index, name
+            assert f"Triwulan {romawi}" in index[name]["keterangan"], index[name]
+        assert {index[n]["kriteria"] for n in laporan} == {"Pengukuran berkala"}
+        assert {index[n]["kriteria"] for n in renja} == {"Evaluasi Renja"}
+        # each report is that triwulan's: its title names it
+        doc = Document(io.BytesIO(z.read(laporan[units.index("PERENCANAAN") + 1])))
+        assert f"LAPORAN KINERJA TRIWULAN {romawi} TAHUN 2025" in doc.paragraphs[0].text
+    assert not [n for n in index if "triwulan-4-" in n or "tw4" in n]  # no report of a triwulan without data
+    # 3 triwulan x (the office + 8 units) reports, and 3 x 2 Evaluasi Renja files
+    assert sum(n.startswith("03-pengukuran-berkala/laporan-triwulan-") for n in index) == 27
+    assert sum(n.startswith("05-evaluasi-renja/") for n in index) == 6

@@ -286,24 +286,40 @@ def export_lkjip_docx(laporan: LaporanLKjIP) -> bytes:
     return ke_bytes(doc)
 
 
+JENIS_BARIS = "Jenis baris"
+
+
+def jenis_baris(row: object) -> str:
+    """Name a row's kind for a CSV's "Jenis baris" column: sasaran (a group row), indikator, rincian or jumlah."""
+    if isinstance(row, BarisGrup):
+        return "sasaran"
+    if isinstance(row, BarisPengukuran):
+        return "indikator"
+    return "jumlah" if getattr(row, "tingkat", "") == "jumlah" else "rincian"
+
+
+def _nilai_csv(cols: list[Kolom], row: object) -> list[str]:
+    if isinstance(row, BarisGrup):  # the group row holds its sasaran in the Sasaran column, nothing else
+        return [netral(row.teks) if col.judul == "Sasaran" else "" for col in cols]
+    return [netral(str(col.ambil(row) or "")) if col.jenis == "text" else _csv_number(col.ambil(row))
+            for col in cols]
+
+
 def _csv(cols: list[Kolom], rows: Sequence[object], lead: tuple[str, list[str]] | None = None,
          angka: str = "", nomor: Sequence[str] = ()) -> bytes:
     """Write one table as CSV (UTF-8 with BOM for Excel); `lead` adds a first column (header, values).
 
     `angka` (which figures the table counts) fills a column "Angka" on every row, so a CSV read
-    without its title still says it; a CSV has no title block to hold the line. `nomor` fills a last
-    column "Tabel" with each row's table number in the LKjIP draft ('3.2', 'L.1')."""
+    without its title still says it; a CSV has no title block to hold the line. `nomor` fills a column
+    "Tabel" with each row's table number in the LKjIP draft ('3.2', 'L.1'). The last column, "Jenis baris",
+    names each row's kind (`jenis_baris`), so a reader keeps only the indicators, or only the Jumlah row."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(([lead[0]] if lead else []) + [f"{c.judul} {c.grup}".strip() for c in cols]
-                    + (["Angka"] if angka else []) + (["Tabel"] if nomor else []))
+                    + (["Angka"] if angka else []) + (["Tabel"] if nomor else []) + [JENIS_BARIS])
     for n, row in enumerate(rows):
-        values = [
-            netral(str(col.ambil(row) or "")) if col.jenis == "text" else _csv_number(col.ambil(row))
-            for col in cols
-        ]
-        writer.writerow(([netral(lead[1][n])] if lead else []) + values + ([angka] if angka else [])
-                        + ([nomor[n]] if nomor else []))
+        writer.writerow(([netral(lead[1][n])] if lead else []) + _nilai_csv(cols, row) + ([angka] if angka else [])
+                        + ([nomor[n]] if nomor else []) + [jenis_baris(row)])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -316,18 +332,20 @@ def _csv_number(value: object) -> str:
 
 
 def export_lkjip_csv(laporan: LaporanLKjIP) -> dict[str, bytes]:
-    """Return the three LKjIP tables as CSV files ('pengukuran', 'anggaran', 'efisiensi'), one record a row.
+    """Return the three LKjIP tables as CSV files ('pengukuran', 'anggaran', 'efisiensi') as the XLSX has them:
+    the sasaran as a group row above its indicators, the budget with its Jumlah row, and the table numbers.
 
-    Each row keeps its sasaran in a column rather than under a group row, so the file stays data a
-    spreadsheet can filter; the column "Tabel" gives each row's table number in the draft."""
-    rows = [r for t in laporan.unit for r in t.baris]
-    units = [t.unit_nama for t in laporan.unit for _ in t.baris]
+    Each indicator row also keeps its sasaran in a column, and the column "Jenis baris" (sasaran, indikator,
+    rincian, jumlah) lets a spreadsheet filter the rows back to one record per indicator."""
+    per_unit = [(t, _dengan_grup(t.baris)) for t in laporan.unit]
+    rows = [r for _, rs in per_unit for r in rs]
+    units = [t.unit_nama for t, rs in per_unit for _ in rs]
     angka = laporan.catatan_angka.removeprefix("Angka: ")
     nomor = nomor_tabel(laporan)
     anggaran = anggaran_dengan_jumlah(laporan)
     return {
         "pengukuran": _csv(kolom_pengukuran(laporan), rows, ("Unit", units), angka,
-                           [nomor.unit[t.unit_kode] for t in laporan.unit for _ in t.baris]),
+                           [nomor.unit[t.unit_kode] for t, rs in per_unit for _ in rs]),
         "anggaran": _csv(KOLOM_ANGGARAN, anggaran, angka=angka, nomor=[nomor.anggaran] * len(anggaran)),
         "efisiensi": _csv(KOLOM_EFISIENSI, laporan.efisiensi, angka=angka,
                           nomor=[nomor.efisiensi] * len(laporan.efisiensi)),

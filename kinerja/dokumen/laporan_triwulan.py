@@ -274,8 +274,16 @@ def build_laporan_triwulan_docx(session: Session, instansi: Instansi, tahun: int
     (`hanya_disahkan`: approved unit-months only; the title block says which)."""
     if tahun not in list_tahun(session, instansi.id):
         raise NotFound(f"tidak ada perjanjian kinerja tahun {tahun}")
-    units = {u.id: u for u in list_units(session, instansi.id)}
     per_tw = {t: compute_capaian_tahun(session, instansi, tahun, t, hanya_disahkan) for t in TRIWULAN if t <= triwulan}
+    return export_laporan_triwulan_docx(session, per_tw, unit_kode)
+
+
+def export_laporan_triwulan_docx(session: Session, per_tw: dict[int, Capaian], unit_kode: str | None) -> bytes:
+    """Write the quarterly report s.d. the last triwulan of `per_tw` (capaian already computed, one per triwulan
+    from I) for one unit, or for the office when `unit_kode` is None."""
+    triwulan = max(per_tw)
+    instansi, tahun = per_tw[triwulan].data_tahun.instansi, per_tw[triwulan].data_tahun.tahun
+    units = {u.id: u for u in list_units(session, instansi.id)}
     analisis = load_analisis(session, instansi.id, tahun, triwulan)
     doc = word.dokumen_baru(landscape=True, ukuran=UKURAN + 1)
     doc.sections[0].top_margin = doc.sections[0].bottom_margin = Cm(MARGIN_CM)

@@ -2,28 +2,34 @@
 
 One ZIP, one folder per criterion the evaluators check (LKE, PermenPANRB 88/2021), and an index
 (indeks.csv, indeks.xlsx, README.txt) mapping every file to its criterion. Every file is generated
-from the app's data at the time of the download; nothing is a blank template.
+from the app's data at the time of the download; nothing is a blank template. Every triwulan up to the
+latest with data has its quarterly report (the office's and each unit's) and its Evaluasi Renja (XLSX and
+Word); the year is read once and its capaian computed once per triwulan for all of them.
 """
 
 import csv
 import hashlib
 import io
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
-from kinerja.aturan.capaian import TRIWULAN
+from kinerja.aturan.format import nama_triwulan
 from kinerja.aturan.teks import netral
+from kinerja.baca.laporan import Capaian, capaian_dari, hanya_yang_disahkan, tahun_per_triwulan
+from kinerja.baca.renja import build_evaluasi_renja
 from kinerja.baca.ringkasan import latest_triwulan
 from kinerja.dokumen.dokumen_pk import tanggal_id
 from kinerja.dokumen.ekspor import export_lkjip_xlsx
+from kinerja.dokumen.laporan_triwulan import export_laporan_triwulan_docx
 from kinerja.dokumen.lkjip import catatan_angka
 from kinerja.dokumen.lkjip_docx import build_lkjip_docx
 from kinerja.dokumen.lkjip_isi import load_isi_lkjip
+from kinerja.dokumen.manual_iku import build_manual_iku_docx, build_manual_iku_xlsx
 from kinerja.dokumen.paket_isi import (
     build_capaian_bulanan_xlsx,
     build_rencana_aksi_xlsx,
@@ -31,12 +37,14 @@ from kinerja.dokumen.paket_isi import (
     build_verifikasi_csv,
     tabel_xlsx,
 )
+from kinerja.dokumen.renja import export_renja_docx, export_renja_xlsx
 from kinerja.dokumen.word import ke_pdf
 from kinerja.simpan.bukti import export_bukti_zip
 from kinerja.simpan.db import new_session
 from kinerja.simpan.jejak import export_jejak_csv, list_jejak_tahun
-from kinerja.simpan.models import Instansi, Pengguna
+from kinerja.simpan.models import Instansi, Pengguna, Unit
 from kinerja.simpan.queries import list_units, load_data_tahun
+from kinerja.simpan.wewenang import pastikan_wewenang
 
 INDEKS = ("README.txt", "indeks.csv", "indeks.xlsx")
 
@@ -86,12 +94,44 @@ class Berkas:
         return f"{self.folder}/{self.nama}"
 
 
-def _opsional(module: str, name: str) -> Callable[..., bytes] | None:
-    """A document another part of the app may not provide yet: included when its builder exists."""
-    try:
-        return getattr(__import__(module, fromlist=[name]), name)
-    except (ImportError, AttributeError):
-        return None
+def _pengukuran_berkala(session: Session, per_tw: dict[int, Capaian], units: list[Unit]) -> list[Berkas]:
+    """The quarterly report of the office and of every unit with an agreement, for each triwulan computed."""
+    folder = "03-pengukuran-berkala"
+    tahun = per_tw[max(per_tw)].data_tahun.tahun
+    files = []
+    for tw in per_tw:
+        sd_tw = {t: per_tw[t] for t in per_tw if t <= tw}
+        files.append(Berkas(folder, f"laporan-triwulan-{tw}-instansi-{tahun}.docx",
+                            f"Laporan capaian {nama_triwulan(tw)} instansi (berjenjang: sasaran dan unit)",
+                            export_laporan_triwulan_docx(session, sd_tw, None)))
+        owners = {b.unit.id for b in per_tw[tw].data_tahun.baris}
+        files += [Berkas(folder, f"laporan-triwulan-{tw}-{u.kode}-{tahun}.docx",
+                         f"Laporan capaian {nama_triwulan(tw)} {u.nama}",
+                         export_laporan_triwulan_docx(session, sd_tw, u.kode))
+                  for u in units if u.id in owners]
+    return files
+
+
+def _evaluasi_renja(session: Session, office: Instansi, tahun: int, sampai: int, sah: bool) -> list[Berkas]:
+    """The Evaluasi Renja of every triwulan up to `sampai`, each computed once and written as XLSX and Word."""
+    files = []
+    for tw in range(1, sampai + 1):
+        ev = build_evaluasi_renja(session, office, tahun, tw, sah)
+        nama = f"evaluasi-renja-tw{tw}-{tahun}"
+        files += [Berkas("05-evaluasi-renja", f"{nama}.xlsx", f"Evaluasi Renja {nama_triwulan(tw)}",
+                         export_renja_xlsx(ev)),
+                  Berkas("05-evaluasi-renja", f"{nama}.docx", f"Evaluasi Renja {nama_triwulan(tw)} (Word)",
+                         export_renja_docx(ev))]
+    return files
+
+
+def _capaian_per_triwulan(session: Session, office: Instansi, tahun: int, sah: bool) -> dict[int, Capaian]:
+    """Load the year once and compute capaian s.d. every triwulan up to the latest with data (the versions in
+    force at each triwulan's end; the realisations are read once)."""
+    semua = load_data_tahun(session, office, tahun)
+    dimuat = hanya_yang_disahkan(session, semua) if sah else semua
+    per_versi = tahun_per_triwulan(session, dimuat, latest_triwulan(semua.data))
+    return {tw: capaian_dari(data_tahun, tw) for tw, data_tahun in per_versi.items()}
 
 
 def list_berkas_paket(engine: Engine, *, instansi_id: int, tahun: int, folder_bukti: Path, dicetak: date,
@@ -109,45 +149,24 @@ def list_berkas_paket(engine: Engine, *, instansi_id: int, tahun: int, folder_bu
         office = session.get(Instansi, instansi_id)
         if office is None:
             raise ValueError(f"instansi {instansi_id} tidak ada")
-        sampai = latest_triwulan(load_data_tahun(session, office, tahun).data)
+        pastikan_wewenang(session, pengguna, "lihat", instansi_id=instansi_id)  # before a minute of building
+        per_tw = _capaian_per_triwulan(session, office, tahun, sah)
+        sampai = max(per_tw)
         kode = office.kode
-        manual_docx = _opsional("kinerja.dokumen.manual_iku", "build_manual_iku_docx")
-        manual_xlsx = _opsional("kinerja.dokumen.manual_iku", "build_manual_iku_xlsx")
-        if manual_docx:
-            add("01-manual-iku", f"manual-iku-{kode}-{tahun}.docx", "Manual IKU", manual_docx(session, office, tahun))
-        if manual_xlsx:
-            add("01-manual-iku", f"manual-iku-{kode}-{tahun}.xlsx", "Manual IKU (tabel)",
-                manual_xlsx(session, office, tahun))
+        add("01-manual-iku", f"manual-iku-{kode}-{tahun}.docx", "Manual IKU",
+            build_manual_iku_docx(session, office, tahun))
+        add("01-manual-iku", f"manual-iku-{kode}-{tahun}.xlsx", "Manual IKU (tabel)",
+            build_manual_iku_xlsx(session, office, tahun))
         sop = build_sop_docx(session, office, tahun, tanggal_id(dicetak))
         add("02-sop-pengumpulan-data", f"sop-pengumpulan-data-kinerja-{tahun}.docx",
             "SOP pengumpulan data kinerja, dari pengaturan aplikasi", sop)
         add("03-pengukuran-berkala", f"realisasi-bulanan-{tahun}.xlsx",
             "Realisasi yang diisi setiap bulan per unit, dengan status verifikasinya",
             build_capaian_bulanan_xlsx(session, office, tahun, sah))
-        triwulan_docx = _opsional("kinerja.dokumen.laporan_triwulan", "build_laporan_triwulan_docx")
-        if triwulan_docx:
-            # the office's report of every triwulan; each unit's report of the latest one, whose trend
-            # table already shows every triwulan before it
-            for tw in (t for t in TRIWULAN if t <= sampai):
-                add("03-pengukuran-berkala", f"laporan-triwulan-{tw}-instansi-{tahun}.docx",
-                    f"Laporan capaian triwulan {tw} instansi", triwulan_docx(session, office, tahun, tw, None, sah))
-            owners = {b.unit.kode for b in load_data_tahun(session, office, tahun).baris}
-            for u in list_units(session, office.id):
-                if u.kode in owners:
-                    add("03-pengukuran-berkala", f"laporan-triwulan-{sampai}-{u.kode}-{tahun}.docx",
-                        f"Laporan capaian triwulan {sampai} {u.nama} (dengan tren per triwulan)",
-                        triwulan_docx(session, office, tahun, sampai, u.kode, sah))
+        files += _pengukuran_berkala(session, per_tw, list_units(session, office.id))
         add("04-rencana-aksi", f"rencana-aksi-{tahun}.xlsx", "Pemantauan Rencana Aksi per triwulan",
-            build_rencana_aksi_xlsx(session, office, tahun, sampai, sah))
-        renja_xlsx = _opsional("kinerja.dokumen.renja", "build_renja_xlsx")
-        renja_docx = _opsional("kinerja.dokumen.renja", "build_renja_docx")
-        for tw in (t for t in TRIWULAN if t <= sampai):
-            if renja_xlsx:
-                add("05-evaluasi-renja", f"evaluasi-renja-tw{tw}-{tahun}.xlsx", f"Evaluasi Renja triwulan {tw}",
-                    renja_xlsx(session, office, tahun, tw, sah))
-        if renja_docx:
-            add("05-evaluasi-renja", f"evaluasi-renja-tw{sampai}-{tahun}.docx",
-                f"Evaluasi Renja triwulan {sampai} (Word)", renja_docx(session, office, tahun, sampai, sah))
+            build_rencana_aksi_xlsx(per_tw))
+        files += _evaluasi_renja(session, office, tahun, sampai, sah)
         add("06-berbasis-ti-berjenjang", f"jejak-audit-{tahun}.csv", "Ekstrak jejak audit aplikasi tahun ini",
             export_jejak_csv(list_jejak_tahun(session, office.id, tahun)))
         add("06-berbasis-ti-berjenjang", f"catatan-verifikasi-{tahun}.csv",

@@ -10,10 +10,9 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
-from kinerja.aturan.capaian import TRIWULAN
 from kinerja.aturan.format import format_angka, nama_bulan, nama_bulan_singkat, nama_triwulan
 from kinerja.aturan.teks import netral
-from kinerja.baca.laporan import compute_capaian_tahun
+from kinerja.baca.laporan import Capaian
 from kinerja.dokumen.dokumen_pk import tanggal_id
 from kinerja.dokumen.ekspor import buka_workbook, tinggi_baris
 from kinerja.dokumen.lkjip import catatan_angka
@@ -173,29 +172,27 @@ def build_capaian_bulanan_xlsx(session: Session, instansi: Instansi, tahun: int,
     return tabel_xlsx(sheets, catatan_angka(hanya_disahkan))
 
 
-def build_rencana_aksi_xlsx(session: Session, instansi: Instansi, tahun: int, sampai_triwulan: int,
-                            hanya_disahkan: bool = False) -> bytes:
-    """Return the Rencana Aksi monitoring: target, realisasi and capaian s.d. each triwulan, per indicator
-    (`hanya_disahkan`: approved unit-months only; the sheet says which)."""
-    per_tw = {t: compute_capaian_tahun(session, instansi, tahun, t, hanya_disahkan)
-              for t in TRIWULAN if t <= sampai_triwulan}
-    last = per_tw[sampai_triwulan].data_tahun
+def build_rencana_aksi_xlsx(per_tw: dict[int, Capaian]) -> bytes:
+    """Return the Rencana Aksi monitoring from capaian already computed for triwulan I..n: target, realisasi and
+    capaian s.d. each triwulan, per indicator (the sheet says whether the figures are approved ones only)."""
+    sampai = max(per_tw)
+    last = per_tw[sampai].data_tahun
     header = ["Unit", "Kode", "Indikator", "Satuan", "Target tahunan"]
     for t in per_tw:
         header += [f"Target s.d. TW {t}", f"Realisasi s.d. TW {t}", f"Capaian TW {t} (%)"]
     rows: list[list[object]] = []
     for b in last.baris:
         ind = b.indikator
-        row: list[object] = [b.unit.nama, ind.kode, ind.nama, ind.satuan, float(per_tw[sampai_triwulan].hasil[
-            ind.kode].target_tahunan)]
+        row: list[object] = [b.unit.nama, ind.kode, ind.nama, ind.satuan,
+                             float(per_tw[sampai].hasil[ind.kode].target_tahunan)]
         for cap in per_tw.values():
             h = cap.hasil[ind.kode]
             row += [float(h.target_sd_tw), float(h.realisasi) if h.realisasi is not None else "",
                     round(float(h.capaian_sd_tw), 2) if h.capaian_sd_tw is not None else ""]
         rows.append(row)
-    title = f"Pemantauan Rencana Aksi {instansi.nama} tahun {tahun} s.d. {nama_triwulan(sampai_triwulan)}"
+    title = f"Pemantauan Rencana Aksi {last.instansi.nama} tahun {last.tahun} s.d. {nama_triwulan(sampai)}"
     return tabel_xlsx([("Rencana Aksi", title, header, [22, 9, 40, 10, 9, *[9] * (3 * len(per_tw))], rows)],
-                      catatan_angka(hanya_disahkan))
+                      catatan_angka(last.hanya_disahkan))
 
 
 def build_verifikasi_csv(session: Session, instansi: Instansi, tahun: int) -> bytes:
