@@ -52,7 +52,8 @@ def _session_functions(module: Any) -> list[str]:
         if not inspect.isfunction(fn) or name.startswith("_"):
             continue
         params = list(inspect.signature(fn).parameters)
-        if params and params[0] == "session":
+        # "engine": the per-version cache (kinerja.baca.singgahan), read from memory in the floor too
+        if params and params[0] in ("session", "engine"):
             found.append(name)
     return found
 

@@ -56,6 +56,7 @@ FIGURES = {
     "1": "All capaian of one office-year",
     "2": "Home screen (Beranda) rerun, warm",
     "3": "Cost per office as offices grow",
+    "3b": "Kabupaten comparison screen, per office (cold)",
     "4": f"Save a {GRID_ROWS}-row grid, {WRITERS} concurrent writers (p50)",
     "5": "LKjIP XLSX export of one office-year",
     "6a": "CLI: kinerja --help",
@@ -327,6 +328,38 @@ def figure_per_office(size: str, backend: str, cap: Figure, baseline: Figure | N
     return Figure(size, backend, "3", cap.value_s, base.value_s, cap.value_s / base.value_s, None, extra)
 
 
+def figure_perbandingan(size: str, backend: str, engine: Engine, repeat: int) -> list[Figure]:
+    """Figure 3b: the kabupaten comparison of every office of the pemda, cold (no summary cached), per office,
+    against the floor of only reading each office's rows; the warm rerun (nothing saved) goes in the details."""
+    from kinerja.baca import kabupaten
+
+    with new_session(engine) as session:
+        offices = list(session.exec(select(Instansi).where(Instansi.jenis != "pemda").order_by(Instansi.id)))
+
+    def cold() -> None:
+        with new_session(engine) as session:
+            kabupaten.bandingkan_instansi(session, offices, TAHUN, 4)
+
+    def floor() -> None:
+        for office in offices:
+            read_rows(engine, office.id, TAHUN)
+
+    runs = repeat if len(offices) < 50 else 1  # 300 offices: one cold pass takes tens of seconds
+    op, fl = paired(cold, floor, runs)
+    with statements(engine) as stmts:
+        cold()
+    kabupaten._ringkasan_versi.cache_clear()
+    kabupaten.bandingkan_tersimpan(engine, offices, TAHUN, 4)  # fills the cache
+    start = time.perf_counter()
+    with statements(engine) as warm_stmts:
+        kabupaten.bandingkan_tersimpan(engine, offices, TAHUN, 4)
+    warm = time.perf_counter() - start
+    n = len(offices)
+    extra = {"offices": n, "repetitions": runs, "cold_total_s": round(op, 2), "sql_per_office": len(stmts) / n,
+             "warm_rerun_ms_all_offices": round(warm * 1000, 1), "warm_sql": len(warm_stmts)}
+    return [Figure(size, backend, "3b", op / n, fl / n, op / fl, None, extra)]
+
+
 def _grids(engine: Engine, offices: list[Instansi]) -> list[tuple[int, list[EntriRealisasi]]]:
     """Eight grids of 30 indicator-months, each a month of its own office (or of the one office)."""
     grids = []
@@ -354,7 +387,7 @@ def _with_keterangan(entries: list[EntriRealisasi], putaran: int) -> list[EntriR
 
 def figure_writers(size: str, backend: str, engine: Engine, repeat: int) -> list[Figure]:
     with new_session(engine) as session:
-        offices = list(session.exec(select(Instansi).order_by(Instansi.id)).all())
+        offices = list(session.exec(select(Instansi).where(Instansi.jenis != "pemda").order_by(Instansi.id)).all())
     grids = _grids(engine, offices)
     putaran = iter(range(10**6))
 
@@ -503,6 +536,7 @@ def run_size(size: str, backend: str, repeat: int, folder: Path, pg_url: str, ke
                 ("1", lambda: figure_capaian(size, backend, engine, repeat)),
                 ("5", lambda: figure_lkjip(size, backend, engine, repeat)),
                 ("2", lambda: figure_beranda(size, backend, url, repeat)),
+                ("3b", lambda: figure_perbandingan(size, backend, engine, repeat)),
                 ("6", lambda: figure_cli(size, backend, url, repeat)),
                 ("4", lambda: figure_writers(size, backend, engine, repeat)),  # last: it writes
             ]
@@ -649,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
                         "machine": {}, "command": "", "repeat": args.repeat, "partial": True,
                         "generation": [asdict(g) for g in generations],
                         "figures": [{**asdict(f), "name": f.name} for f in figures]}, default=str), encoding="utf-8")
-    order = ["1", "2", "3", "4", "5", "6a", "6b"]
+    order = ["1", "2", "3", "3b", "4", "5", "6a", "6b"]
     figures.sort(key=lambda f: (order.index(f.figure), "SML".index(f.size), f.backend))
     print(table(figures))
     info = machine(args.pg_url, args.backend)

@@ -17,7 +17,7 @@ from bench.generate import generate
 from kinerja.simpan.db import create_db_engine
 from tests.conftest import BACKENDS, PG_URL, ROOT, throwaway_pg_database
 
-FIGURES = {"1", "2", "3", "4", "5", "6a", "6b"}
+FIGURES = {"1", "2", "3", "3b", "4", "5", "6a", "6b"}
 
 
 @contextmanager
@@ -64,7 +64,11 @@ def test_smoke_run_reports_every_figure_as_a_positive_ratio(backend: str, tmp_pa
     assert figures["1"]["extra"]["year_loads"] >= 1 and figures["1"]["extra"]["sql_per_compute"] > 0
     assert figures["1"]["extra"]["rows_read"]["realisasi"] > 0
     assert figures["4"]["extra"]["samples"] == 8 and figures["4"]["extra"]["p99_s"] >= figures["4"]["extra"]["p50_s"]
-    assert found["generation"][0]["rows"]["instansi"] == 1
+    assert found["generation"][0]["rows"]["instansi"] == 2  # the office and the pemda it belongs to
+    # The comparison screen covers the pemda's one office; a warm rerun reads only the offices' data versions
+    # (one SELECT, and SQLite's BEGIN).
+    assert figures["3b"]["extra"]["offices"] == 1 and figures["3b"]["extra"]["warm_sql"] <= 2
+    assert figures["4"]["extra"]["sql_per_save"] > 10  # every writer saves a real grid, not the pemda's empty one
 
     report = out.read_text(encoding="utf-8")
     for f in figures.values():
