@@ -45,35 +45,50 @@ def app_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'k.db'}"
 
 
+def _start_streamlit(folder: Path, app_db: str) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run dashboard.py` on a free loopback port; return the server and its URL.
+
+    The port is free when picked; another worker (pytest -n) may take it before streamlit binds it,
+    so a server that exits is started again on another port, and a health answer counts only while
+    our own server is alive (it could come from another worker's server on that port).
+    """
+    env = os.environ | {"KINERJA_DATABASE_URL": app_db}
+    for _ in range(3):
+        port = _free_port()
+        with (folder / "streamlit.log").open("a") as log:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+                 "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats",
+                 "false", "--server.fileWatcherType", "none"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while server.poll() is None and time.monotonic() < deadline:
+            if _healthy(url) and server.poll() is None:
+                return server, url
+            time.sleep(0.2)  # polling the health endpoint, not waiting on the app
+        _stop(server)
+    pytest.fail(f"streamlit did not start; see {folder / 'streamlit.log'}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory, app_db: str) -> Iterator[str]:
     """Start `streamlit run dashboard.py` on a free loopback port with its own empty database."""
-    folder = tmp_path_factory.mktemp("browser")
-    port = _free_port()
-    env = os.environ | {"KINERJA_DATABASE_URL": app_db}
-    log = (folder / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    server, url = _start_streamlit(tmp_path_factory.mktemp("browser"), app_db)
     try:
-        deadline = time.monotonic() + 60
-        while not _healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; see {folder / 'streamlit.log'}")
-            time.sleep(0.2)  # polling the health endpoint, not waiting on the app
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+        _stop(server)
 
 
 @pytest.fixture(scope="module")

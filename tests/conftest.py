@@ -3,6 +3,9 @@
 Set KINERJA_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run every
 database test on PostgreSQL too. The suite creates its own throw-away database there and drops
 it at the end, so it never touches what the URL's database holds.
+
+The suite runs in parallel (`pytest -n 2`, pytest-xdist): every database, file, port and LibreOffice
+profile a test uses is its own (tmp_path, a uniquely named throw-away database, a free port).
 """
 
 import os
@@ -26,13 +29,14 @@ DATA = ROOT / "data"
 SEED_2025 = DATA / "mangkutana-2025"
 PG_URL = os.environ.get("KINERJA_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under pytest -n; names a stray database's run
 
 
 @contextmanager
 def throwaway_pg_database(prefix: str) -> Iterator[str]:
     """Create an empty PostgreSQL database next to KINERJA_TEST_POSTGRES_URL's; drop it afterwards."""
     assert PG_URL, "KINERJA_TEST_POSTGRES_URL is not set"
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{WORKER}_{uuid.uuid4().hex[:10]}"  # unique per call: xdist workers never share one
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
