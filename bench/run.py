@@ -323,8 +323,7 @@ def figure_per_office(size: str, backend: str, cap: Figure, baseline: Figure | N
     base = baseline or cap
     extra = {"sql_per_compute": cap.extra["sql_per_compute"], "offices_in_db": cap.extra["offices_in_db"],
              "relative_to": f"{base.size} ({base.extra['offices_in_db']} offices)",
-             "ratio_to_floor": round(cap.ratio, 2), "comparison_screen": "not measured: the kabupaten comparison "
-             "screen does not exist yet"}
+             "ratio_to_floor": round(cap.ratio, 2), "comparison_screen": "figure 3b"}
     return Figure(size, backend, "3", cap.value_s, base.value_s, cap.value_s / base.value_s, None, extra)
 
 
