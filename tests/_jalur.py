@@ -165,6 +165,14 @@ def dump(engine: Engine) -> list[str]:
     return [f"-- {table.name}: {rows}" for table, rows in zip(tables, row, strict=True)]
 
 
+def dump_data(engine: Engine) -> list[str]:
+    """The whole database with every office's data version zeroed: a restore moves the version past the
+    live one (so running apps drop what they cached), the data itself is what is compared."""
+    with engine.begin() as connection:
+        connection.execute(sql("UPDATE instansi SET versi_data = 0"))
+    return dump(engine)
+
+
 @dataclass
 class Stopwatch:
     """Durations of the cases of one module: the path call only, not the dumps around it."""

@@ -5,7 +5,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlmodel import select
 
 from kinerja.simpan.cadangan import CadanganError, backup, restore
@@ -13,7 +13,7 @@ from kinerja.simpan.db import new_session
 from kinerja.simpan.models import Jejak, Realisasi
 from kinerja.simpan.realisasi import EntriRealisasi, save_realisasi
 from kinerja.simpan.versi import versi_data
-from tests._jalur import dump
+from tests._jalur import dump, dump_data
 from tests.conftest import seeded_database
 
 D = Decimal
@@ -49,18 +49,18 @@ def test_backup_while_writing_then_restore_gives_back_that_state(seeded, instans
     sebelum = versi_data(seeded, instansi_id)
     restore(seeded, out)
     assert versi_data(seeded, instansi_id) > sebelum  # a running app's cached figures are stale at once
-    first = dump_tanpa_versi(seeded)
+    first = dump_data(seeded)
     months, trail = realisasi_and_trail(seeded)
     assert 1 <= months <= 12 and trail >= months  # consistent: every stored month has its audit rows
 
     save_realisasi(seeded, instansi_id=instansi_id, tahun=2025, yakin=True,
                    entries=[EntriRealisasi("IK-6.1.1", 1, nilai=D(1))])  # a change after the backup
     sebelum = versi_data(seeded, instansi_id)
-    assert dump_tanpa_versi(seeded) != first
+    assert dump_data(seeded) != first
     restore(seeded, out)
     # The restored version would repeat one the app cached with the change in it: it must be past it.
     assert versi_data(seeded, instansi_id) > sebelum
-    assert dump_tanpa_versi(seeded) == first  # the change is gone, and the state is exactly the backup's
+    assert dump_data(seeded) == first  # the change is gone, and the state is exactly the backup's
     if seeded.dialect.name == "sqlite":
         salinan = tmp_path / "salinan.db"
         with sqlite3.connect(out) as src, sqlite3.connect(salinan) as dst:
@@ -69,12 +69,6 @@ def test_backup_while_writing_then_restore_gives_back_that_state(seeded, instans
             dst.commit()
             assert list(dst.iterdump()) == first
 
-
-def dump_tanpa_versi(engine) -> list[str]:
-    """The whole database with the cache's data version zeroed: a restore moves it on, the data stays."""
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE instansi SET versi_data = 0"))
-    return dump(engine)
 
 
 @pytest.mark.parametrize("isi", [b"bukan basis data", b""])

@@ -25,7 +25,7 @@ from kinerja.simpan.cadangan import backup
 from kinerja.simpan.db import create_db_engine, migrate, new_session, write_session
 from kinerja.simpan.models import Bukti, Unit
 from kinerja.simpan.realisasi import EntriRealisasi, write_realisasi
-from tests._jalur import INDONESIA, dump
+from tests._jalur import INDONESIA, dump, dump_data
 from tests.conftest import throwaway_pg_database
 
 REALISASI = "kode,bulan,nilai,pembilang,penyebut,keterangan\n"
@@ -77,7 +77,7 @@ def import_realisasi(kinerja: Run, rows: str, *extra: str) -> None:
 
 def test_backup_then_changes_then_restore_gives_back_exactly_the_backed_up_state(kinerja: Run, seeded: Engine):
     import_realisasi(kinerja, "IK-6.1.1,1,1,,,rapat perencanaan\nIK-6.1,2,,8,10,\n")
-    first = dump(seeded)
+    first = dump_data(seeded)
     result = kinerja("backup", "cadangan.bak")
     assert result.exit_code == 0, result.output
     assert "Cadangan ditulis ke cadangan.bak" in result.stdout and Path("cadangan.bak").stat().st_size > 0
@@ -85,28 +85,28 @@ def test_backup_then_changes_then_restore_gives_back_exactly_the_backed_up_state
     import_realisasi(kinerja, "IK-6.1.1,1,2,,,diganti\nIK-6.2.2,3,4,,,\n", "--oleh", "Meri")
     Path("a.csv").write_text("kode,bulan,realisasi\n6.1.1,1,250.000\n", encoding="utf-8")
     assert kinerja("import", "anggaran", "a.csv").exit_code == 0
-    assert dump(seeded) != first
+    assert dump_data(seeded) != first
 
     result = kinerja("restore", "cadangan.bak", "--yakin")
     assert result.exit_code == 0, result.output
     assert "dipulihkan dari cadangan.bak" in result.stdout
-    assert dump(seeded) == first  # the month, the budget line and their audit rows are gone again
+    assert dump_data(seeded) == first  # the month, the budget line and their audit rows are gone again
     assert sorted(p.name for p in Path().iterdir()) == ["a.csv", "cadangan.bak", "isian.csv"]  # no temp file left
 
 
 def test_a_backup_taken_while_someone_is_saving_holds_only_what_was_committed(
     kinerja: Run, seeded: Engine, instansi_id: int
 ):
-    before = dump(seeded)
+    before = dump_data(seeded)
     with write_session(seeded) as session:  # an operator's save, not committed yet
         write_realisasi(session, instansi_id=instansi_id, tahun=2025, yakin=True,
                         entries=[EntriRealisasi("IK-6.1.1", 1, nilai=Decimal(1))])
         session.flush()
         result = kinerja("backup", "saat-menyimpan.bak")  # neither waits for the save nor breaks it
         assert result.exit_code == 0, result.output
-    assert dump(seeded) != before  # the save went through
+    assert dump_data(seeded) != before  # the save went through
     assert kinerja("restore", "saat-menyimpan.bak", "--yakin").exit_code == 0
-    assert dump(seeded) == before
+    assert dump_data(seeded) == before
 
 
 def test_restore_asks_first_and_a_no_changes_nothing(kinerja: Run, seeded: Engine):
